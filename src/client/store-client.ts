@@ -1,0 +1,96 @@
+import type { Consensus } from '../contracts/consensus.js';
+import type { LogStatePersistence } from '../contracts/log-state.js';
+import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
+import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
+import type { Persister } from '../contracts/persister.js';
+import type { Store, StoreStats } from '../contracts/store.js';
+import type { EngineApi } from '../engine/engine-api.js';
+import type { MarkTransfer } from '../engine/transfer.js';
+import { StoreError, toStoreError } from '../store-error.js';
+import { createClientContext, type ClientContext } from './client-context.js';
+import { listenForHide } from './listen-for-hide.js';
+import { createPersisterClient } from './persister-client.js';
+import { checkString } from './validate.js';
+
+/**
+ * The {@link Store} that callers hold: the same code over the inline engine and over the
+ * worker, since both are an {@link EngineApi}.
+ */
+export class StoreClient implements Store {
+  readonly name: string;
+  readonly #api: EngineApi;
+  readonly #ctx: ClientContext;
+  readonly #dispose: () => void;
+  readonly #unlisten: () => void;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * @param name - the store name.
+   * @param api - the engine, inline or remote.
+   * @param mark - how argument buffers are marked for transfer.
+   * @param dispose - releases the transport after the engine closed.
+   * @param flushOnHide - whether to flush when the page is hidden.
+   */
+  constructor(name: string, api: EngineApi, mark: MarkTransfer, dispose: () => void, flushOnHide: boolean) {
+    this.name = name;
+    this.#api = api;
+    this.#dispose = dispose;
+    this.#ctx = createClientContext(mark, () => this.#closing !== undefined);
+    // A failed flush keeps its writes buffered in the engine; the next flush reports it.
+    this.#unlisten = flushOnHide
+      ? listenForHide(() => void this.flush().catch(() => undefined))
+      : () => undefined;
+  }
+
+  persister(docId: string): Persister {
+    checkString(docId, 'docId');
+    return createPersisterClient(this.#api.persister, docId, this.#ctx, () => this.flush());
+  }
+
+  consensus(): Consensus {
+    throw new StoreError('unknown', 'consensus() is not available yet');
+  }
+
+  logState(): LogStatePersistence {
+    throw new StoreError('unknown', 'logState() is not available yet');
+  }
+
+  logTracker<Op = unknown>(_prefix: string): Promise<LogTracker<Op>> {
+    return Promise.reject(new StoreError('unknown', 'logTracker() is not available yet'));
+  }
+
+  table(_name: string): Table {
+    throw new StoreError('unknown', 'table() is not available yet');
+  }
+
+  batch(): Batch {
+    throw new StoreError('unknown', 'batch() is not available yet');
+  }
+
+  opStore(_space: string, _options?: OpStoreOptions): OpStore {
+    throw new StoreError('unknown', 'opStore() is not available yet');
+  }
+
+  flush(): Promise<number> {
+    return this.#ctx.call(() => this.#api.flush());
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.#ctx.call(() => this.#api.stats());
+  }
+
+  /** Flushes and closes; idempotent: a second call resolves with the first. */
+  async close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#unlisten();
+      try {
+        await this.#api.close();
+      } catch (e) {
+        throw toStoreError(e);
+      } finally {
+        this.#dispose();
+      }
+    })();
+    return this.#closing;
+  }
+}

@@ -1,0 +1,38 @@
+import { StoreError } from '../store-error.js';
+
+/** The largest value of a u64/i64 counter that the upstream contracts allow: `i64::MAX`. */
+export const MAX_U63 = 2n ** 63n - 1n;
+
+/** Throws `invalid-argument` with `message`. */
+export function invalid(message: string): never {
+  throw new StoreError('invalid-argument', message);
+}
+
+/** Checks that `value` is a string (non-empty when `nonEmpty`). */
+export function checkString(value: unknown, what: string, nonEmpty = false): asserts value is string {
+  if (typeof value !== 'string') invalid(`${what} must be a string, got ${typeof value}`);
+  if (nonEmpty && value.length === 0) invalid(`${what} must not be empty`);
+}
+
+/** Checks that `value` is a `Uint8Array`. */
+export function checkBytes(value: unknown, what: string): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) invalid(`${what} must be a Uint8Array`);
+}
+
+/** Checks that `value` is a non-negative safe integer. */
+export function checkIndex(value: unknown, what: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    invalid(`${what} must be a non-negative safe integer, got ${String(value)}`);
+  }
+}
+
+/** Checks that `value` is a `bigint` in `0n ..= 2n ** 63n - 1n`. */
+export function checkU63(value: unknown, what: string): asserts value is bigint {
+  if (typeof value !== 'bigint') invalid(`${what} must be a bigint, got ${typeof value}`);
+  if (value < 0n || value > MAX_U63) invalid(`${what} must be in 0n ..= 2n ** 63n - 1n, got ${value}`);
+}
+
+/** Checks that `value` is an array. */
+export function checkArray(value: unknown, what: string): asserts value is readonly unknown[] {
+  if (!Array.isArray(value)) invalid(`${what} must be an array`);
+}

@@ -1,0 +1,21 @@
+import type { StoreStats } from '../contracts/store.js';
+import type { PersisterEngineApi } from './persister-engine.js';
+
+/**
+ * What an engine offers its client, inline or across the worker boundary: one object per
+ * contract, each method taking plain, cloneable arguments.
+ */
+export interface EngineApi {
+  readonly persister: PersisterEngineApi;
+  /** Commits every buffered write durably; resolves with the bytes written. */
+  flush(): Promise<number>;
+  /** Resolves what the write-behind buffer holds. */
+  stats(): Promise<StoreStats>;
+  /** Flushes, then closes the connection. */
+  close(): Promise<void>;
+}
+
+/** Options an engine is created with: {@link StoreOptions} minus what the client handles. */
+export interface EngineOptions {
+  writeBehind?: { maxDelayMs?: number; maxBytes?: number };
+}

@@ -1,0 +1,62 @@
+import type { StoreStats } from '../contracts/store.js';
+import { StoreError } from '../store-error.js';
+import { Connection } from './connection.js';
+import type { EngineApi, EngineOptions } from './engine-api.js';
+import { DEFAULT_WRITE_BEHIND, PersisterEngine } from './persister-engine.js';
+import type { MarkTransfer } from './transfer.js';
+
+/** The IndexedDB database name of the store `name`. */
+export function databaseName(name: string): string {
+  return `larder:${name}`;
+}
+
+/**
+ * larder's one engine: the IndexedDB implementation of every contract, over one connection.
+ *
+ * @remarks
+ * It runs in the caller's thread ('inline') or in a worker behind Comlink; either way the
+ * client calls it through {@link EngineApi}.
+ */
+export class Engine implements EngineApi {
+  readonly persister: PersisterEngine;
+  readonly #conn: Connection;
+  #closed = false;
+
+  /**
+   * @param name - the store name.
+   * @param options - engine options, already validated.
+   * @param mark - how results' buffers are marked for transfer.
+   */
+  constructor(name: string, options: EngineOptions, mark: MarkTransfer) {
+    this.#conn = new Connection(databaseName(name));
+    this.persister = new PersisterEngine(this.#conn, mark, {
+      ...DEFAULT_WRITE_BEHIND,
+      ...options.writeBehind,
+    });
+  }
+
+  async flush(): Promise<number> {
+    this.#check();
+    return this.persister.flush('strict');
+  }
+
+  async stats(): Promise<StoreStats> {
+    this.#check();
+    return { pendingBytes: this.persister.pendingBytes };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.persister.stop();
+    try {
+      await this.persister.flush('strict');
+    } finally {
+      await this.#conn.close();
+    }
+  }
+
+  #check(): void {
+    if (this.#closed) throw new StoreError('closed', 'The store is closed');
+  }
+}

@@ -1,0 +1,91 @@
+import type { IDBPDatabase, IDBPTransaction } from 'idb';
+
+/**
+ * Object store names of larder's one IndexedDB schema, shared by every contract.
+ *
+ * @remarks
+ * Binary ids and fixed-width encodings keep every key ordered the way its queries need.
+ */
+export const STORES = {
+  /** Persister changes, packed: one record per flushed batch of one document. */
+  changes: 'changes',
+  /** Persister documents, keyed by docId. */
+  documents: 'documents',
+  /** Persister sync states, keyed by `[docId, peerId bytes]`. */
+  syncStates: 'syncStates',
+  /** Consensus versions, keyed by `[key, seqno as 16 hex digits]`. */
+  consensus: 'consensus',
+  /** Every consensus key that ever committed, keyed by itself. */
+  consensusKeys: 'consensusKeys',
+  /** Witness checkpoints, keyed by logId. */
+  logState: 'logState',
+  /** LogTracker rows, keyed by `[prefix, peer, entryIdx as 16 hex digits]`. */
+  logEntries: 'logEntries',
+  /** The app's own tables that batches write, keyed by `[table, key]`. */
+  tables: 'tables',
+  /** OpStore ops, keyed by `[space, opId bytes]`. */
+  ops: 'ops',
+  /** OpStore slice hashes, keyed by `[space, arc, sliceIndex]`. */
+  sliceHashes: 'sliceHashes',
+  /** Small engine bookkeeping such as clock high-water marks, keyed by string. */
+  meta: 'meta',
+} as const;
+
+/** The name of one of larder's object stores. */
+export type StoreName = (typeof STORES)[keyof typeof STORES];
+
+type Upgrade = (db: IDBPDatabase, tx: IDBPTransaction<unknown, string[], 'versionchange'>) => void;
+
+/**
+ * Schema steps, in order: step `i` upgrades version `i` to version `i + 1`. A step only adds;
+ * it never rewrites what an earlier version stored, so old data survives every upgrade.
+ */
+const STEPS: readonly Upgrade[] = [
+  // v1: the Persister.
+  (db) => {
+    const changes = db.createObjectStore(STORES.changes, { keyPath: 'id', autoIncrement: true });
+    // Index entries with equal keys are ordered by primary key, so this yields a document's
+    // chunks in the order they were written, which replay needs.
+    changes.createIndex('doc', 'doc');
+    db.createObjectStore(STORES.documents);
+    db.createObjectStore(STORES.syncStates);
+  },
+  // v2: Consensus and LogStatePersistence.
+  (db) => {
+    db.createObjectStore(STORES.consensus);
+    db.createObjectStore(STORES.consensusKeys);
+    db.createObjectStore(STORES.logState);
+  },
+  // v3: LogTracker and app tables.
+  (db) => {
+    db.createObjectStore(STORES.logEntries);
+    db.createObjectStore(STORES.tables);
+  },
+  // v4: OpStore.
+  (db) => {
+    const ops = db.createObjectStore(STORES.ops);
+    ops.createIndex('created', ['space', 'createdAt']);
+    ops.createIndex('stored', ['space', 'storedAt']);
+    ops.createIndex('loc', ['space', 'loc', 'createdAt']);
+    db.createObjectStore(STORES.sliceHashes);
+    db.createObjectStore(STORES.meta);
+  },
+];
+
+/** The schema version this build of larder opens. */
+export const SCHEMA_VERSION = STEPS.length;
+
+/**
+ * Brings a database from `oldVersion` to {@link SCHEMA_VERSION}, step by step.
+ *
+ * @param db - the database being upgraded.
+ * @param oldVersion - the version it had (0 when new).
+ * @param tx - the upgrade transaction.
+ */
+export function upgradeSchema(
+  db: IDBPDatabase,
+  oldVersion: number,
+  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
+): void {
+  for (let v = oldVersion; v < STEPS.length; v++) STEPS[v]?.(db, tx);
+}

@@ -1,0 +1,90 @@
+import { changeKey, type ChangeOp } from './change-chunks.js';
+
+/** A buffered sync-state write: `state` undefined means removed. */
+export interface SyncStateOp {
+  peer: Uint8Array;
+  state: Uint8Array | undefined;
+}
+
+/** What one document has buffered. */
+export class DocBuffer {
+  /** Change puts and removals by {@link changeKey}: the last write of a key wins. */
+  readonly changes = new Map<string, ChangeOp>();
+  /** The document to store, when one was set. */
+  document: Uint8Array | undefined;
+  /** Sync-state puts and removals by peer id in hex. */
+  readonly syncStates = new Map<string, SyncStateOp>();
+}
+
+/**
+ * Persister writes not yet committed: coalesced per key, so many small calls become one
+ * transaction and a key written twice is written once.
+ */
+export class WriteBuffer {
+  readonly docs = new Map<string, DocBuffer>();
+  /** Bytes of values held, counting each key's latest value once. */
+  bytes = 0;
+
+  /** True when nothing is buffered. */
+  get empty(): boolean {
+    return this.docs.size === 0;
+  }
+
+  /** Returns the buffer of `docId`, creating it. */
+  doc(docId: string): DocBuffer {
+    let d = this.docs.get(docId);
+    if (d === undefined) {
+      d = new DocBuffer();
+      this.docs.set(docId, d);
+    }
+    return d;
+  }
+
+  /** Buffers a change put (`bytes`) or removal (`undefined`). */
+  setChange(docId: string, actor: string, seq: number, bytes: Uint8Array | undefined): void {
+    const changes = this.doc(docId).changes;
+    const key = changeKey(actor, seq);
+    this.bytes -= changes.get(key)?.bytes?.byteLength ?? 0;
+    changes.set(key, { actor, seq, bytes });
+    this.bytes += bytes?.byteLength ?? 0;
+  }
+
+  /** Buffers the document of `docId`. */
+  setDocument(docId: string, data: Uint8Array): void {
+    const d = this.doc(docId);
+    this.bytes += data.byteLength - (d.document?.byteLength ?? 0);
+    d.document = data;
+  }
+
+  /** Buffers a sync-state put (`state`) or removal (`undefined`). */
+  setSyncState(docId: string, peer: Uint8Array, state: Uint8Array | undefined): void {
+    const states = this.doc(docId).syncStates;
+    const key = toHex(peer);
+    this.bytes -= states.get(key)?.state?.byteLength ?? 0;
+    states.set(key, { peer, state });
+    this.bytes += state?.byteLength ?? 0;
+  }
+
+  /**
+   * Returns a buffer holding `older`'s writes overlaid with this buffer's: used to put back the
+   * writes of a failed flush underneath everything written since.
+   */
+  mergeOver(older: WriteBuffer): WriteBuffer {
+    const out = new WriteBuffer();
+    for (const buf of [older, this as WriteBuffer]) {
+      for (const [docId, d] of buf.docs) {
+        for (const op of d.changes.values()) out.setChange(docId, op.actor, op.seq, op.bytes);
+        if (d.document !== undefined) out.setDocument(docId, d.document);
+        for (const s of d.syncStates.values()) out.setSyncState(docId, s.peer, s.state);
+      }
+    }
+    return out;
+  }
+}
+
+/** Lowercase hex of some bytes: a map key for binary ids. */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += (b < 16 ? '0' : '') + b.toString(16);
+  return s;
+}

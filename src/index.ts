@@ -1,0 +1,15 @@
+/**
+ * larder: a browser-first, local-first storage kit. Five storage contracts on one IndexedDB
+ * engine that runs in a Web Worker.
+ *
+ * @packageDocumentation
+ */
+export { openStore, deleteStore } from './open-store.js';
+export { serveEngine } from './worker-host.js';
+export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
+export type { Store, StoreOptions, StoreStats } from './contracts/store.js';
+export type { Persister, StoredSizes } from './contracts/persister.js';
+export type { Consensus, CaSResult, VersionedData } from './contracts/consensus.js';
+export type { LogStatePersistence, LogStateReadOps, LogStateWriteOps } from './contracts/log-state.js';
+export type { Batch, DecodedEntry, LogTracker, Table } from './contracts/log-tracker.js';
+export type { DhtArc, MetaOp, OpStore, OpStoreOptions } from './contracts/op-store.js';

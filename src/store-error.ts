@@ -1,0 +1,94 @@
+/** The reason a larder call failed, as a stable string. */
+export type StoreErrorCode =
+  | 'invalid-argument'
+  | 'not-found'
+  | 'conflict'
+  | 'quota-exceeded'
+  | 'closed'
+  | 'blocked'
+  | 'aborted'
+  | 'unknown';
+
+const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
+  'invalid-argument',
+  'not-found',
+  'conflict',
+  'quota-exceeded',
+  'closed',
+  'blocked',
+  'aborted',
+  'unknown',
+]);
+
+/**
+ * The one error type every larder call rejects with.
+ *
+ * @remarks
+ * The platform error that caused it, if any, is kept in `cause`. A `StoreError` thrown in the
+ * worker arrives on the main thread as a `StoreError` with the same `code`.
+ */
+export class StoreError extends Error {
+  /** What went wrong, for programs: compare this, not the message. */
+  readonly code: StoreErrorCode;
+
+  /**
+   * @param code - the error's code.
+   * @param message - a sentence for people.
+   * @param options - `cause`, the original error.
+   */
+  constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreError';
+    this.code = code;
+  }
+}
+
+/**
+ * Tells whether `e` is a {@link StoreError}, optionally of one code.
+ *
+ * @param e - anything caught.
+ * @param code - when given, the code `e` must have.
+ * @returns true when `e` is a `StoreError` (of `code`).
+ * @example
+ * ```ts
+ * try { await ops.getLatest(); } catch (e) { if (!isStoreError(e, 'not-found')) throw e; }
+ * ```
+ */
+export function isStoreError(e: unknown, code?: StoreErrorCode): e is StoreError {
+  return e instanceof StoreError && (code === undefined || e.code === code);
+}
+
+/** Tells whether `code` is one of the known {@link StoreErrorCode}s. */
+export function isStoreErrorCode(code: unknown): code is StoreErrorCode {
+  return typeof code === 'string' && CODES.has(code);
+}
+
+const BY_DOM_NAME: Readonly<Record<string, StoreErrorCode>> = {
+  QuotaExceededError: 'quota-exceeded',
+  ConstraintError: 'conflict',
+  AbortError: 'aborted',
+  InvalidStateError: 'closed',
+  TransactionInactiveError: 'aborted',
+  DataError: 'invalid-argument',
+  DataCloneError: 'invalid-argument',
+  VersionError: 'blocked',
+};
+
+/**
+ * Translates anything thrown by the platform into a {@link StoreError}, once, by
+ * `DOMException.name`; a `StoreError` passes through unchanged.
+ *
+ * @param e - the caught value.
+ * @returns a `StoreError` whose `cause` is `e`.
+ */
+export function toStoreError(e: unknown): StoreError {
+  if (e instanceof StoreError) return e;
+  const name = e instanceof Error || isDomException(e) ? (e as { name: string }).name : '';
+  const code = BY_DOM_NAME[name] ?? 'unknown';
+  const message = e instanceof Error || isDomException(e) ? (e as Error).message : String(e);
+  return new StoreError(code, message || name || 'IndexedDB failed', { cause: e });
+}
+
+function isDomException(e: unknown): boolean {
+  return typeof DOMException !== 'undefined' && e instanceof DOMException;
+}
