@@ -8,7 +8,9 @@ import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import { StoreError, toStoreError } from '../store-error.js';
 import { createClientContext, type ClientContext } from './client-context.js';
+import { createConsensusClient } from './consensus-client.js';
 import { listenForHide } from './listen-for-hide.js';
+import { createLogStateClient } from './log-state-client.js';
 import { createPersisterClient } from './persister-client.js';
 import { checkString } from './validate.js';
 
@@ -48,11 +50,11 @@ export class StoreClient implements Store {
   }
 
   consensus(): Consensus {
-    throw new StoreError('unknown', 'consensus() is not available yet');
+    return createConsensusClient(this.#api.consensus, this.#ctx);
   }
 
   logState(): LogStatePersistence {
-    throw new StoreError('unknown', 'logState() is not available yet');
+    return createLogStateClient(this.#api.logState, this.#ctx);
   }
 
   logTracker<Op = unknown>(_prefix: string): Promise<LogTracker<Op>> {

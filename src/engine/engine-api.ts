@@ -1,4 +1,6 @@
 import type { StoreStats } from '../contracts/store.js';
+import type { ConsensusEngineApi } from './consensus-engine.js';
+import type { LogStateEngineApi } from './log-state-engine.js';
 import type { PersisterEngineApi } from './persister-engine.js';
 
 /**
@@ -7,6 +9,8 @@ import type { PersisterEngineApi } from './persister-engine.js';
  */
 export interface EngineApi {
   readonly persister: PersisterEngineApi;
+  readonly consensus: ConsensusEngineApi;
+  readonly logState: LogStateEngineApi;
   /** Commits every buffered write durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */

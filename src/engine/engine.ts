@@ -1,7 +1,9 @@
 import type { StoreStats } from '../contracts/store.js';
 import { StoreError } from '../store-error.js';
 import { Connection } from './connection.js';
+import { ConsensusEngine } from './consensus-engine.js';
 import type { EngineApi, EngineOptions } from './engine-api.js';
+import { LogStateEngine } from './log-state-engine.js';
 import { DEFAULT_WRITE_BEHIND, PersisterEngine } from './persister-engine.js';
 import type { MarkTransfer } from './transfer.js';
 
@@ -19,6 +21,8 @@ export function databaseName(name: string): string {
  */
 export class Engine implements EngineApi {
   readonly persister: PersisterEngine;
+  readonly consensus: ConsensusEngine;
+  readonly logState: LogStateEngine;
   readonly #conn: Connection;
   #closed = false;
 
@@ -33,6 +37,8 @@ export class Engine implements EngineApi {
       ...DEFAULT_WRITE_BEHIND,
       ...options.writeBehind,
     });
+    this.consensus = new ConsensusEngine(this.#conn, mark);
+    this.logState = new LogStateEngine(this.#conn, mark);
   }
 
   async flush(): Promise<number> {
