@@ -7,11 +7,14 @@ import type { Store, StoreStats } from '../contracts/store.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import { StoreError, toStoreError } from '../store-error.js';
+import { createBatchClient } from './batch-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
 import { listenForHide } from './listen-for-hide.js';
 import { createLogStateClient } from './log-state-client.js';
+import { createLogTrackerClient } from './log-tracker-client.js';
 import { createPersisterClient } from './persister-client.js';
+import { createTableClient } from './table-client.js';
 import { checkString } from './validate.js';
 
 /**
@@ -57,16 +60,21 @@ export class StoreClient implements Store {
     return createLogStateClient(this.#api.logState, this.#ctx);
   }
 
-  logTracker<Op = unknown>(_prefix: string): Promise<LogTracker<Op>> {
-    return Promise.reject(new StoreError('unknown', 'logTracker() is not available yet'));
+  logTracker<Op = unknown>(prefix: string): Promise<LogTracker<Op>> {
+    return this.#ctx.call(async () => {
+      checkString(prefix, 'prefix');
+      await this.#api.logTracker.init();
+      return createLogTrackerClient<Op>(this.#api.logTracker, prefix, this.#ctx);
+    });
   }
 
-  table(_name: string): Table {
-    throw new StoreError('unknown', 'table() is not available yet');
+  table(name: string): Table {
+    checkString(name, 'name');
+    return createTableClient(this.#api.logTracker, name, this.#ctx);
   }
 
   batch(): Batch {
-    throw new StoreError('unknown', 'batch() is not available yet');
+    return createBatchClient(this.#api.logTracker, this.#ctx);
   }
 
   opStore(_space: string, _options?: OpStoreOptions): OpStore {

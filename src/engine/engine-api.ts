@@ -1,6 +1,7 @@
 import type { StoreStats } from '../contracts/store.js';
 import type { ConsensusEngineApi } from './consensus-engine.js';
 import type { LogStateEngineApi } from './log-state-engine.js';
+import type { LogTrackerEngineApi } from './log-tracker-engine.js';
 import type { PersisterEngineApi } from './persister-engine.js';
 
 /**
@@ -11,6 +12,7 @@ export interface EngineApi {
   readonly persister: PersisterEngineApi;
   readonly consensus: ConsensusEngineApi;
   readonly logState: LogStateEngineApi;
+  readonly logTracker: LogTrackerEngineApi;
   /** Commits every buffered write durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */

@@ -4,6 +4,7 @@ import { Connection } from './connection.js';
 import { ConsensusEngine } from './consensus-engine.js';
 import type { EngineApi, EngineOptions } from './engine-api.js';
 import { LogStateEngine } from './log-state-engine.js';
+import { LogTrackerEngine } from './log-tracker-engine.js';
 import { DEFAULT_WRITE_BEHIND, PersisterEngine } from './persister-engine.js';
 import type { MarkTransfer } from './transfer.js';
 
@@ -23,6 +24,7 @@ export class Engine implements EngineApi {
   readonly persister: PersisterEngine;
   readonly consensus: ConsensusEngine;
   readonly logState: LogStateEngine;
+  readonly logTracker: LogTrackerEngine;
   readonly #conn: Connection;
   #closed = false;
 
@@ -39,6 +41,7 @@ export class Engine implements EngineApi {
     });
     this.consensus = new ConsensusEngine(this.#conn, mark);
     this.logState = new LogStateEngine(this.#conn, mark);
+    this.logTracker = new LogTrackerEngine(this.#conn, mark);
   }
 
   async flush(): Promise<number> {

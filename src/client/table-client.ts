@@ -1,0 +1,35 @@
+import type { Table } from '../contracts/log-tracker.js';
+import type { LogTrackerEngineApi } from '../engine/log-tracker-engine.js';
+import type { ClientContext } from './client-context.js';
+import { invalid } from './validate.js';
+
+/**
+ * Checks that `value` is a valid IndexedDB key, with the platform's own rule (`indexedDB.cmp`
+ * throws a DataError for anything else), so a bad key fails before anything is sent.
+ */
+export function checkKey(value: unknown, what: string): asserts value is IDBValidKey {
+  try {
+    indexedDB.cmp(value, value);
+  } catch {
+    invalid(`${what} is not a valid IndexedDB key`);
+  }
+}
+
+/**
+ * Creates the read side of the app table `name` over an engine, inline or remote.
+ *
+ * @param api - the engine's log-tracker side, which owns the tables.
+ * @param name - the table's name.
+ * @param ctx - the store's client context.
+ */
+export function createTableClient(api: LogTrackerEngineApi, name: string, ctx: ClientContext): Table {
+  return {
+    get: (key) =>
+      ctx.call(async () => {
+        checkKey(key, 'key');
+        return api.tableGet(name, key);
+      }),
+
+    getAll: () => ctx.call(() => api.tableGetAll(name)),
+  };
+}

@@ -1,0 +1,140 @@
+import { unwrap } from 'idb';
+import type { DecodedEntry } from '../contracts/log-tracker.js';
+import type { Connection } from './connection.js';
+import { STORES } from './schema.js';
+import type { MarkTransfer } from './transfer.js';
+import { decodeU63, encodeU63 } from './u63-key.js';
+
+/** One write of a batch, as it crosses to the engine at commit. Arguments arrive validated. */
+export type BatchOp =
+  | { kind: 'track'; prefix: string; peer: string; idx: bigint; row: DecodedEntry<unknown> }
+  | { kind: 'put'; table: string; key: IDBValidKey; value: unknown }
+  | { kind: 'delete'; table: string; key: IDBValidKey };
+
+/**
+ * The LogTracker and table side of the engine API. Batches are built by the client and arrive
+ * whole at {@link LogTrackerEngineApi.commit}; arguments arrive validated.
+ */
+export interface LogTrackerEngineApi {
+  /** Opens (and if needed creates) the database; existing rows are kept. */
+  init(): Promise<void>;
+  /** Applies `ops` in order, all or nothing, in one durable transaction. */
+  commit(ops: BatchOp[]): Promise<void>;
+  allCursors(prefix: string): Promise<Map<string, bigint>>;
+  readEntries(
+    prefix: string,
+    peer: string,
+    from: bigint,
+    limit: number,
+  ): Promise<Array<[bigint, DecodedEntry<unknown>]>>;
+  tableGet(table: string, key: IDBValidKey): Promise<unknown>;
+  tableGetAll(table: string): Promise<Array<[IDBValidKey, unknown]>>;
+}
+
+const BATCH_STORES = [STORES.logEntries, STORES.tables];
+
+/** `getAll`'s `count` is an `unsigned long`; larger limits mean "all" (undefined). */
+const MAX_COUNT = 2 ** 32 - 1;
+
+/**
+ * The keys `[name, ...]` of one namespace and of no other: arrays compare element by element
+ * and `name + '\0'` is the least string above `name`, so table "a" never reaches "a\0b".
+ */
+function namespace(...parts: string[]): IDBKeyRange {
+  const last = parts.length - 1;
+  const upper = parts.map((p, i) => (i === last ? `${p}\u0000` : p));
+  return IDBKeyRange.bound(parts, upper, false, true);
+}
+
+/**
+ * LogTracker rows and app tables, keyed so that every read walks key order.
+ *
+ * @remarks
+ * Rows are keyed `[prefix, peer, entryIdx as 16 hex digits]` and hold the {@link DecodedEntry}
+ * itself; table records are keyed `[table, key]`. Uniqueness of `(peer, entryIdx)` is the
+ * primary key's: `add` fails with a ConstraintError, which aborts the batch's transaction.
+ */
+export class LogTrackerEngine implements LogTrackerEngineApi {
+  readonly #conn: Connection;
+  readonly #mark: MarkTransfer;
+
+  constructor(conn: Connection, mark: MarkTransfer) {
+    this.#conn = conn;
+    this.#mark = mark;
+  }
+
+  async init(): Promise<void> {
+    await this.#conn.db();
+  }
+
+  commit(ops: BatchOp[]): Promise<void> {
+    return this.#conn.run(
+      BATCH_STORES,
+      'readwrite',
+      // Raw requests: their failures reach the transaction (whose error runIn reports) without
+      // one promise per request that nobody would await once the first one fails.
+      async (tx) => {
+        const entries = unwrap(tx.objectStore(STORES.logEntries));
+        const tables = unwrap(tx.objectStore(STORES.tables));
+        for (const op of ops) {
+          if (op.kind === 'track') entries.add(op.row, [op.prefix, op.peer, encodeU63(op.idx)]);
+          else if (op.kind === 'put') tables.put(op.value, [op.table, op.key]);
+          else tables.delete([op.table, op.key]);
+        }
+      },
+      // A resolved commit must survive a crash right after it (API.md section 5).
+      'strict',
+    );
+  }
+
+  allCursors(prefix: string): Promise<Map<string, bigint>> {
+    return this.#conn.run([STORES.logEntries], 'readonly', async (tx) => {
+      const cursors = new Map<string, bigint>();
+      // Backwards, the first key of each peer is its highest index; continuing to `[prefix, peer]`,
+      // which sorts below all of that peer's keys, jumps to the previous peer's highest row.
+      let cursor = await tx.objectStore(STORES.logEntries).openKeyCursor(namespace(prefix), 'prev');
+      while (cursor !== null) {
+        const [, peer, idx] = cursor.key as [string, string, string];
+        cursors.set(peer, decodeU63(idx) + 1n);
+        cursor = await cursor.continue([prefix, peer]);
+      }
+      return cursors;
+    });
+  }
+
+  async readEntries(
+    prefix: string,
+    peer: string,
+    from: bigint,
+    limit: number,
+  ): Promise<Array<[bigint, DecodedEntry<unknown>]>> {
+    if (limit === 0) return [];
+    const range = IDBKeyRange.bound([prefix, peer, encodeU63(from)], [prefix, `${peer}\u0000`], false, true);
+    const count = limit > MAX_COUNT ? undefined : limit;
+    const [keys, rows] = await this.#conn.run([STORES.logEntries], 'readonly', (tx) => {
+      const store = tx.objectStore(STORES.logEntries);
+      // Same range and count in one transaction: both lists are the same rows, in order.
+      return Promise.all([store.getAllKeys(range, count), store.getAll(range, count)]);
+    });
+    const buffers: ArrayBuffer[] = [];
+    const out = keys.map((key, i): [bigint, DecodedEntry<unknown>] => {
+      const row = rows[i] as DecodedEntry<unknown>;
+      if (row.kind === 'expunged') buffers.push(row.hash.buffer as ArrayBuffer);
+      return [decodeU63((key as [string, string, string])[2]), row];
+    });
+    return this.#mark(out, buffers);
+  }
+
+  tableGet(table: string, key: IDBValidKey): Promise<unknown> {
+    return this.#conn.run([STORES.tables], 'readonly', (tx) => tx.objectStore(STORES.tables).get([table, key]));
+  }
+
+  async tableGetAll(table: string): Promise<Array<[IDBValidKey, unknown]>> {
+    const range = namespace(table);
+    const [keys, values] = await this.#conn.run([STORES.tables], 'readonly', (tx) => {
+      const store = tx.objectStore(STORES.tables);
+      return Promise.all([store.getAllKeys(range), store.getAll(range)]);
+    });
+    return keys.map((key, i) => [(key as [string, IDBValidKey])[1], values[i]]);
+  }
+}
