@@ -21,10 +21,46 @@ export interface BenchCase {
   run(): Promise<number>;
   /** Untimed, after each timed run: close and delete what setup made. */
   teardown?(): Promise<void>;
+  /**
+   * Cold start: the runner reloads the page between `setup` and `run`, so `run` starts with
+   * nothing in memory, only what `setup` stored (then `run` and `teardown` go on in the new
+   * page). Such a case shares nothing in memory between `setup` and `run`: derive database
+   * names from constants, not from state kept in the closure.
+   */
+  reload?: boolean;
+  /**
+   * Plots the case as one point of a series: the runner charts the median time per operation
+   * of every contender against `x` (e.g. the number of stored changes).
+   */
+  series?: { name: string; x: number };
 }
+
+/**
+ * A target the report checks, by contender name.
+ * - `speedup`: `contender` does an operation at least `atLeast` times faster than `vs` (the
+ *   workload's reference when omitted) in `workload`, compared by median time per operation.
+ * - `main-thread`: in every timed window of `contender` (of the listed workloads, or all), the
+ *   longest gap between ticks of a 4 ms interval is at most `maxGapMs` and there are at most
+ *   `maxLongTasks` long tasks.
+ * - `per-op-growth`: in `series`, the median time per operation of `contender` at the largest
+ *   `x` is at most `atMost` times its time per operation at `x === from`.
+ */
+export type BenchGoal = { label: string } & (
+  | { kind: 'speedup'; workload: string; contender: string; vs?: string; atLeast: number }
+  | { kind: 'main-thread'; contender: string; workloads?: string[]; maxGapMs: number; maxLongTasks: number }
+  | { kind: 'per-op-growth'; series: string; contender: string; from: number; atMost: number }
+);
 
 /** A module under bench/suites/ default-exports one of these. */
 export interface BenchSuite {
   name: string;
+  /**
+   * The cases to run. Every call with the same options returns the same (workload, contender)
+   * pairs, each once: the runner finds a case by them again after a reload.
+   */
   cases(options: BenchOptions): BenchCase[];
+  /** Untimed, once per page load before any case runs (e.g. loading a wasm module). */
+  init?(options: BenchOptions): Promise<void>;
+  /** Targets the report checks for this suite. */
+  goals?(options: BenchOptions): BenchGoal[];
 }
