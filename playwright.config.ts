@@ -36,6 +36,7 @@ export default defineConfig({
   },
   webServer: {
     command: `npx vite --port ${port} --strictPort --host 127.0.0.1`,
+    env: { LARDER_NO_HMR: '1' },
     url: `http://127.0.0.1:${port}/e2e/harness.html`,
     reuseExistingServer: !process.env['CI'],
     timeout: 60_000,

@@ -1,9 +1,15 @@
 import { defineConfig } from 'vite';
 
-// One config for the demo (index.html) and the test harness pages under e2e/.
+// One config for the demo (index.html), the test harness pages under e2e/ and the bench pages.
+// Tests and benchmarks set LARDER_NO_HMR: a page reloaded by HMR in the middle of a test (any
+// file saved in the tree triggers one) would fail it for no reason of its own.
+const noHmr = process.env['LARDER_NO_HMR'] !== undefined;
+
 export default defineConfig({
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, hmr: !noHmr },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  // Listed up front so that Vite never re-optimizes them mid-run and reloads the page.
+  optimizeDeps: { include: ['idb', 'comlink'] },
   worker: { format: 'es' },
   build: { target: 'es2022' },
 });
