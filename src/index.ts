@@ -13,3 +13,4 @@ export type { Consensus, CaSResult, VersionedData } from './contracts/consensus.
 export type { LogStatePersistence, LogStateReadOps, LogStateWriteOps } from './contracts/log-state.js';
 export type { Batch, DecodedEntry, LogTracker, Table } from './contracts/log-tracker.js';
 export type { DhtArc, MetaOp, OpStore, OpStoreOptions } from './contracts/op-store.js';
+export { opIdLoc, arcContains } from './op-location.js';

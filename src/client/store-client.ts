@@ -6,13 +6,14 @@ import type { Persister } from '../contracts/persister.js';
 import type { Store, StoreStats } from '../contracts/store.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
-import { StoreError, toStoreError } from '../store-error.js';
+import { toStoreError } from '../store-error.js';
 import { createBatchClient } from './batch-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
 import { listenForHide } from './listen-for-hide.js';
 import { createLogStateClient } from './log-state-client.js';
 import { createLogTrackerClient } from './log-tracker-client.js';
+import { createOpStoreClient } from './op-store-client.js';
 import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { checkString } from './validate.js';
@@ -77,8 +78,9 @@ export class StoreClient implements Store {
     return createBatchClient(this.#api.logTracker, this.#ctx);
   }
 
-  opStore(_space: string, _options?: OpStoreOptions): OpStore {
-    throw new StoreError('unknown', 'opStore() is not available yet');
+  opStore(space: string, options?: OpStoreOptions): OpStore {
+    checkString(space, 'space');
+    return createOpStoreClient(this.#api.opStore, space, options, this.#ctx);
   }
 
   flush(): Promise<number> {

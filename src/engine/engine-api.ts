@@ -2,6 +2,7 @@ import type { StoreStats } from '../contracts/store.js';
 import type { ConsensusEngineApi } from './consensus-engine.js';
 import type { LogStateEngineApi } from './log-state-engine.js';
 import type { LogTrackerEngineApi } from './log-tracker-engine.js';
+import type { OpStoreEngineApi } from './op-store-engine.js';
 import type { PersisterEngineApi } from './persister-engine.js';
 
 /**
@@ -13,6 +14,7 @@ export interface EngineApi {
   readonly consensus: ConsensusEngineApi;
   readonly logState: LogStateEngineApi;
   readonly logTracker: LogTrackerEngineApi;
+  readonly opStore: OpStoreEngineApi;
   /** Commits every buffered write durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */

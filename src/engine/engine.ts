@@ -5,6 +5,7 @@ import { ConsensusEngine } from './consensus-engine.js';
 import type { EngineApi, EngineOptions } from './engine-api.js';
 import { LogStateEngine } from './log-state-engine.js';
 import { LogTrackerEngine } from './log-tracker-engine.js';
+import { OpStoreEngine } from './op-store-engine.js';
 import { DEFAULT_WRITE_BEHIND, PersisterEngine } from './persister-engine.js';
 import type { MarkTransfer } from './transfer.js';
 
@@ -25,6 +26,7 @@ export class Engine implements EngineApi {
   readonly consensus: ConsensusEngine;
   readonly logState: LogStateEngine;
   readonly logTracker: LogTrackerEngine;
+  readonly opStore: OpStoreEngine;
   readonly #conn: Connection;
   #closed = false;
 
@@ -42,6 +44,7 @@ export class Engine implements EngineApi {
     this.consensus = new ConsensusEngine(this.#conn, mark);
     this.logState = new LogStateEngine(this.#conn, mark);
     this.logTracker = new LogTrackerEngine(this.#conn, mark);
+    this.opStore = new OpStoreEngine(this.#conn, mark);
   }
 
   async flush(): Promise<number> {

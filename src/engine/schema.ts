@@ -23,8 +23,10 @@ export const STORES = {
   logEntries: 'logEntries',
   /** The app's own tables that batches write, keyed by `[table, key]`. */
   tables: 'tables',
-  /** OpStore ops, keyed by `[space, opId bytes]`. */
+  /** OpStore op metadata (location, times, size), keyed by `[space, opId bytes]`. */
   ops: 'ops',
+  /** OpStore op bytes, keyed like `ops`: apart, so index queries never read op data. */
+  opData: 'opData',
   /** OpStore slice hashes, keyed by `[space, arc, sliceIndex]`. */
   sliceHashes: 'sliceHashes',
   /** Small engine bookkeeping such as clock high-water marks, keyed by string. */
@@ -63,10 +65,15 @@ const STEPS: readonly Upgrade[] = [
   },
   // v4: OpStore.
   (db) => {
+    // Time slices read 'created' bounded by the slice and filter by location within it, so
+    // their cost follows the slice, not the space. Bounded paging reads 'stored' from its start
+    // (storedAt is unique per store). earliestTimestampInArc races 'created' against 'loc'
+    // over the arc's ranges (see op-store-engine.ts).
     const ops = db.createObjectStore(STORES.ops);
     ops.createIndex('created', ['space', 'createdAt']);
     ops.createIndex('stored', ['space', 'storedAt']);
-    ops.createIndex('loc', ['space', 'loc', 'createdAt']);
+    ops.createIndex('loc', ['space', 'loc']);
+    db.createObjectStore(STORES.opData);
     db.createObjectStore(STORES.sliceHashes);
     db.createObjectStore(STORES.meta);
   },

@@ -1,0 +1,180 @@
+import type { DhtArc, MetaOp, OpStore, OpStoreOptions } from '../contracts/op-store.js';
+import type { OpStoreEngineApi } from '../engine/op-store-engine.js';
+import { MAX_LOC } from '../op-location.js';
+import { ownCopy, packBytes, packedBuffers, unpackBytes } from '../packed-bytes.js';
+import { StoreError } from '../store-error.js';
+import type { ClientContext } from './client-context.js';
+import { decodeDefaultOp, type DecodedOp } from './default-op-format.js';
+import { checkArray, checkBytes, checkIndex, invalid } from './validate.js';
+
+type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
+
+/**
+ * Creates the {@link OpStore} of one space over an engine, inline or remote.
+ *
+ * @remarks
+ * Ops are decoded here, on the calling side: a caller's `decodeOp` is a function, which cannot
+ * cross to a worker. The engine receives ids, times and sizes next to the bytes.
+ *
+ * @param api - the engine's op store side.
+ * @param space - the space's namespace.
+ * @param options - the space's options.
+ * @param ctx - the store's client context.
+ * @throws {@link StoreError} code 'invalid-argument' when `options` or its `decodeOp` is not what
+ * {@link OpStoreOptions} says.
+ */
+export function createOpStoreClient(
+  api: OpStoreEngineApi,
+  space: string,
+  options: OpStoreOptions | undefined,
+  ctx: ClientContext,
+): OpStore {
+  const { call, mark } = ctx;
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    invalid('options must be an object');
+  }
+  const decodeOp = options?.decodeOp;
+  if (decodeOp !== undefined && typeof decodeOp !== 'function') invalid('decodeOp must be a function');
+  const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp);
+  return {
+    processIncomingOps: (ops) =>
+      call(async () => {
+        checkArray(ops, 'ops');
+        // Everything is decoded before anything is sent, so one bad op stores nothing.
+        const decoded = ops.map((op, i) => {
+          checkBytes(op, `ops[${i}]`);
+          return decode(op);
+        });
+        const ids = packBytes(decoded.map((d) => d.opId));
+        if (ops.length === 0) return [];
+        const data = packBytes(ops);
+        const createdAt = Float64Array.from(decoded, (d) => d.createdAt);
+        const sizes = Float64Array.from(decoded, (d) => d.size);
+        // `ids` is cloned rather than transferred: the caller gets views of this copy back.
+        await api.processIncomingOps(
+          space,
+          mark({ ids, data, createdAt, sizes }, [...packedBuffers(data), createdAt.buffer, sizes.buffer]),
+        );
+        return unpackBytes(ids);
+      }),
+
+    retrieveOpHashesInTimeSlice: (arc, start, end) =>
+      call(async (): Promise<[Uint8Array[], number]> => {
+        const a = checkArc(arc);
+        checkTime(start, 'start');
+        checkTime(end, 'end');
+        const { ids, total } = await api.retrieveOpHashesInTimeSlice(space, a, start, end);
+        return [unpackBytes(ids), total];
+      }),
+
+    retrieveOps: (opIds) =>
+      call(async () => {
+        const ids = packIds(opIds);
+        const views = unpackBytes(ids);
+        if (views.length === 0) return [];
+        const { found, data } = await api.retrieveOps(space, ids);
+        const bytes = unpackBytes(data);
+        return Array.from(found, (i, k): MetaOp => ({
+          opId: views[i] as Uint8Array,
+          opData: bytes[k] as Uint8Array,
+        }));
+      }),
+
+    filterOutExistingOps: (opIds) =>
+      call(async () => {
+        const ids = packIds(opIds);
+        const views = unpackBytes(ids);
+        if (views.length === 0) return [];
+        const missing = await api.filterOutExistingOps(space, ids);
+        return Array.from(missing, (i) => views[i] as Uint8Array);
+      }),
+
+    retrieveOpIdsBounded: (arc, start, limitBytes) =>
+      call(async (): Promise<[Uint8Array[], number, number]> => {
+        const a = checkArc(arc);
+        checkTime(start, 'start');
+        if (typeof limitBytes !== 'number' || !(limitBytes >= 0)) {
+          invalid(`limitBytes must be a non-negative number, got ${String(limitBytes)}`);
+        }
+        const { ids, total, next } = await api.retrieveOpIdsBounded(space, a, start, limitBytes);
+        return [unpackBytes(ids), total, next];
+      }),
+
+    earliestTimestampInArc: (arc) => call(() => api.earliestTimestampInArc(space, checkArc(arc))),
+
+    storeSliceHash: (arc, sliceIndex, hash) =>
+      call(async () => {
+        const a = checkArc(arc);
+        checkIndex(sliceIndex, 'sliceIndex');
+        checkBytes(hash, 'hash');
+        if (hash.byteLength === 0) invalid('hash must not be empty');
+        const copy = ownCopy(hash);
+        await api.storeSliceHash(space, a, sliceIndex, mark(copy, [copy.buffer]));
+      }),
+
+    sliceHashCount: (arc) => call(() => api.sliceHashCount(space, checkArc(arc))),
+
+    retrieveSliceHash: (arc, sliceIndex) =>
+      call(async () => {
+        const a = checkArc(arc);
+        checkIndex(sliceIndex, 'sliceIndex');
+        return api.retrieveSliceHash(space, a, sliceIndex);
+      }),
+
+    retrieveSliceHashes: (arc) =>
+      call(async () => {
+        const { indexes, hashes } = await api.retrieveSliceHashes(space, checkArc(arc));
+        const views = unpackBytes(hashes);
+        return Array.from(indexes, (index, k): [number, Uint8Array] => [index, views[k] as Uint8Array]);
+      }),
+  };
+}
+
+/** Wraps a caller's `decodeOp`: whatever it throws or returns amiss is 'invalid-argument'. */
+function customDecoder(decodeOp: DecodeOp): (op: Uint8Array) => DecodedOp {
+  return (op) => {
+    let out: unknown;
+    try {
+      out = decodeOp(op);
+    } catch (e) {
+      throw new StoreError('invalid-argument', 'decodeOp could not decode an op', { cause: e });
+    }
+    if (typeof out !== 'object' || out === null) invalid('decodeOp must return { opId, createdAt }');
+    const { opId, createdAt } = out as { opId?: unknown; createdAt?: unknown };
+    checkBytes(opId, 'decodeOp(...).opId');
+    checkTime(createdAt, 'decodeOp(...).createdAt');
+    return { opId, createdAt, size: op.byteLength };
+  };
+}
+
+/**
+ * Checks an arc and returns a plain copy of it.
+ *
+ * @throws {@link StoreError} code 'invalid-argument' unless `arc` is `null` or `[start, end]`
+ * with both bounds u32 integers.
+ */
+function checkArc(arc: unknown): DhtArc {
+  if (arc === null) return null;
+  if (!Array.isArray(arc) || arc.length !== 2) invalid('arc must be null or [start, end]');
+  const [start, end] = arc as [unknown, unknown];
+  for (const bound of [start, end]) {
+    if (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 0 || bound > MAX_LOC) {
+      invalid(`arc bounds must be integers in 0 ..= 2 ** 32 - 1, got ${String(bound)}`);
+    }
+  }
+  return [start as number, end as number];
+}
+
+/** Checks a timestamp in microseconds: any finite number. */
+function checkTime(value: unknown, what: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    invalid(`${what} must be a finite number of microseconds, got ${String(value)}`);
+  }
+}
+
+/** Checks a list of op ids and packs a copy of them. */
+function packIds(opIds: unknown): ReturnType<typeof packBytes> {
+  checkArray(opIds, 'opIds');
+  opIds.forEach((id, i) => checkBytes(id, `opIds[${i}]`));
+  return packBytes(opIds as Uint8Array[]);
+}

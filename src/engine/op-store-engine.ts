@@ -1,0 +1,282 @@
+import type { DhtArc } from '../contracts/op-store.js';
+import { arcContains, arcRanges, opIdLoc } from '../op-location.js';
+import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
+import type { Connection } from './connection.js';
+import { IndexPager, type PagedSource } from './index-pager.js';
+import { nowMicros, OP_CLOCK_KEY, opClockNext } from './op-clock.js';
+import { STORES } from './schema.js';
+import { SliceHashStore, type SliceHashList } from './slice-hash-store.js';
+import type { MarkTransfer } from './transfer.js';
+import { toHex } from './write-buffer.js';
+
+/** Ops decoded by the client: op `i` is `ids[i]`, `data[i]`, `createdAt[i]`, `sizes[i]`. */
+export interface IncomingOps {
+  ids: PackedBytes;
+  data: PackedBytes;
+  createdAt: Float64Array;
+  sizes: Float64Array;
+}
+
+/** Op ids and the sum of their sizes. */
+export interface OpIdList {
+  ids: PackedBytes;
+  total: number;
+}
+
+/** Stored ops among requested ids: `found[k]` is the request index of `data[k]`. */
+export interface FoundOps {
+  found: Uint32Array;
+  data: PackedBytes;
+}
+
+/**
+ * The OpStore side of the engine API: every method takes the space first; ops arrive decoded,
+ * since a caller's `decodeOp` cannot cross to a worker. Arguments arrive validated.
+ */
+export interface OpStoreEngineApi {
+  processIncomingOps(space: string, ops: IncomingOps): Promise<void>;
+  retrieveOpHashesInTimeSlice(space: string, arc: DhtArc, start: number, end: number): Promise<OpIdList>;
+  retrieveOps(space: string, ids: PackedBytes): Promise<FoundOps>;
+  /** Resolves the request indexes of the ids that are not stored. */
+  filterOutExistingOps(space: string, ids: PackedBytes): Promise<Uint32Array>;
+  retrieveOpIdsBounded(
+    space: string,
+    arc: DhtArc,
+    start: number,
+    limitBytes: number,
+  ): Promise<OpIdList & { next: number }>;
+  earliestTimestampInArc(space: string, arc: DhtArc): Promise<number | undefined>;
+  storeSliceHash(space: string, arc: DhtArc, sliceIndex: number, hash: Uint8Array): Promise<void>;
+  sliceHashCount(space: string, arc: DhtArc): Promise<number>;
+  retrieveSliceHash(space: string, arc: DhtArc, sliceIndex: number): Promise<Uint8Array | undefined>;
+  retrieveSliceHashes(space: string, arc: DhtArc): Promise<SliceHashList>;
+}
+
+/** An `ops` record: what the indexes need, without the op's bytes (those are in `opData`). */
+interface OpRecord {
+  space: string;
+  id: ArrayBuffer;
+  loc: number;
+  createdAt: number;
+  storedAt: number;
+  size: number;
+}
+
+/**
+ * Op storage by space, location and time.
+ *
+ * @remarks
+ * Every query reads an index bounded by what it returns, never the whole space:
+ * - a time slice reads `[space, createdAt]` within the slice and filters by location there, so
+ *   it costs the ops of the slice (of every location), however many are stored;
+ * - bounded paging reads `[space, storedAt]` from `start` in growing chunks and stops at the
+ *   budget, so it costs the ops stored since `start` up to the budget's last op;
+ * - the earliest time in an arc races two scans, see {@link OpStoreEngine.earliestTimestampInArc}.
+ */
+export class OpStoreEngine implements OpStoreEngineApi {
+  readonly #conn: Connection;
+  readonly #mark: MarkTransfer;
+  readonly #slices: SliceHashStore;
+
+  constructor(conn: Connection, mark: MarkTransfer) {
+    this.#conn = conn;
+    this.#mark = mark;
+    this.#slices = new SliceHashStore(conn, mark);
+  }
+
+  async processIncomingOps(space: string, ops: IncomingOps): Promise<void> {
+    const n = ops.createdAt.length;
+    const ids = split(ops.ids);
+    const keys = ids.map((id) => [space, id.buffer]);
+    await this.#conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
+      const opStore = tx.objectStore(STORES.ops);
+      const opData = tx.objectStore(STORES.opData);
+      const meta = tx.objectStore(STORES.meta);
+      // The clock's high-water mark is read in the writing transaction, which IndexedDB runs
+      // alone against every other writer of these stores, other tabs included.
+      const [stored, last] = await Promise.all([
+        Promise.all(keys.map((k) => opStore.getKey(k))),
+        meta.get(OP_CLOCK_KEY) as Promise<number | undefined>,
+      ]);
+      const now = nowMicros();
+      let clock = last;
+      const seen = new Set<string>();
+      const writes: Promise<unknown>[] = [];
+      let start = 0;
+      for (let i = 0; i < n; i++) {
+        const end = ops.data.ends[i] as number;
+        const id = ids[i] as Uint8Array<ArrayBuffer>;
+        const hex = toHex(id);
+        // The first copy wins: an op already stored, or earlier in this call, keeps its times.
+        if (stored[i] === undefined && !seen.has(hex)) {
+          seen.add(hex);
+          clock = opClockNext(clock, now);
+          const record: OpRecord = {
+            space,
+            id: id.buffer,
+            loc: opIdLoc(id),
+            createdAt: ops.createdAt[i] as number,
+            storedAt: clock,
+            size: ops.sizes[i] as number,
+          };
+          writes.push(opStore.put(record, keys[i]));
+          // A copy of exactly the op's bytes: a view would store the whole packed buffer.
+          writes.push(opData.put(ops.data.bytes.slice(start, end), keys[i]));
+        }
+        start = end;
+      }
+      if (clock !== last) writes.push(meta.put(clock, OP_CLOCK_KEY));
+      await Promise.all(writes);
+    });
+  }
+
+  async retrieveOpHashesInTimeSlice(
+    space: string,
+    arc: DhtArc,
+    start: number,
+    end: number,
+  ): Promise<OpIdList> {
+    if (arc === null || !(start < end)) return this.#idList([]);
+    const records = (await this.#conn.run([STORES.ops], 'readonly', (tx) =>
+      tx
+        .objectStore(STORES.ops)
+        .index('created')
+        .getAll(IDBKeyRange.bound([space, start], [space, end], false, true)),
+    )) as OpRecord[];
+    return this.#idList(records.filter((r) => arcContains(arc, r.loc)));
+  }
+
+  async retrieveOps(space: string, ids: PackedBytes): Promise<FoundOps> {
+    const values = (await this.#conn.run([STORES.opData], 'readonly', (tx) => {
+      const opData = tx.objectStore(STORES.opData);
+      return Promise.all(split(ids).map((id) => opData.get([space, id.buffer])));
+    })) as Array<Uint8Array | undefined>;
+    const found: number[] = [];
+    const data: Uint8Array[] = [];
+    values.forEach((v, i) => {
+      if (v === undefined) return;
+      found.push(i);
+      data.push(v);
+    });
+    const result = { found: Uint32Array.from(found), data: packBytes(data) };
+    return this.#mark(result, [result.found.buffer, ...packedBuffers(result.data)]);
+  }
+
+  async filterOutExistingOps(space: string, ids: PackedBytes): Promise<Uint32Array> {
+    const keys = await this.#conn.run([STORES.ops], 'readonly', (tx) => {
+      const opStore = tx.objectStore(STORES.ops);
+      return Promise.all(split(ids).map((id) => opStore.getKey([space, id.buffer])));
+    });
+    const missing: number[] = [];
+    keys.forEach((k, i) => {
+      if (k === undefined) missing.push(i);
+    });
+    const out = Uint32Array.from(missing);
+    return this.#mark(out, [out.buffer]);
+  }
+
+  async retrieveOpIdsBounded(
+    space: string,
+    arc: DhtArc,
+    start: number,
+    limitBytes: number,
+  ): Promise<OpIdList & { next: number }> {
+    const [taken, next] = await this.#conn.run([STORES.ops, STORES.meta], 'readonly', async (tx) => {
+      // The clock's time before the read: any op this read does not see is stored later, in a
+      // transaction that IndexedDB orders after this one, so its storedAt is at least this.
+      const now = nowMicros();
+      const last = (await tx.objectStore(STORES.meta).get(OP_CLOCK_KEY)) as number | undefined;
+      const taken: OpRecord[] = [];
+      let total = 0;
+      if (arc !== null) {
+        const pager = new IndexPager<OpRecord, 'storedAt'>(
+          tx.objectStore(STORES.ops).index('stored'),
+          space,
+          'storedAt',
+          start,
+          Infinity,
+        );
+        while (!pager.done) {
+          for (const r of await pager.next()) {
+            if (!arcContains(arc, r.loc)) continue;
+            if (total + r.size > limitBytes) return [taken, r.storedAt] as const;
+            taken.push(r);
+            total += r.size;
+          }
+        }
+      }
+      return [taken, opClockNext(last, now)] as const;
+    });
+    return this.#idList(taken, { next });
+  }
+
+  /**
+   * Resolves the smallest `createdAt` in the arc by racing two index scans, chunk for chunk:
+   * `[space, createdAt]` ascending until the first op in the arc, and `[space, loc]` over the
+   * arc's ranges to their end. The first to finish answers, so the cost is about twice the
+   * cheaper one: few reads for an arc holding most ops, few for an arc holding few.
+   */
+  async earliestTimestampInArc(space: string, arc: DhtArc): Promise<number | undefined> {
+    if (arc === null) return undefined;
+    return this.#conn.run([STORES.ops], 'readonly', async (tx) => {
+      const ops = tx.objectStore(STORES.ops);
+      const byTime = new IndexPager<OpRecord, 'createdAt'>(
+        ops.index('created'),
+        space,
+        'createdAt',
+        -Infinity,
+        Infinity,
+      );
+      const byLoc = arcRanges(arc).map(
+        ([low, high]) =>
+          new IndexPager<OpRecord, 'loc'>(ops.index('loc') as PagedSource, space, 'loc', low, high),
+      );
+      let earliest: number | undefined;
+      for (;;) {
+        const locPager = byLoc.find((p) => !p.done);
+        const [timed, located] = await Promise.all([byTime.next(), locPager?.next() ?? []]);
+        const first = timed.find((r) => arcContains(arc, r.loc));
+        if (first !== undefined) return first.createdAt;
+        if (byTime.done) return undefined;
+        for (const r of located) if (earliest === undefined || r.createdAt < earliest) earliest = r.createdAt;
+        if (byLoc.every((p) => p.done)) return earliest;
+      }
+    });
+  }
+
+  storeSliceHash(space: string, arc: DhtArc, sliceIndex: number, hash: Uint8Array): Promise<void> {
+    return this.#slices.store(space, arc, sliceIndex, hash);
+  }
+
+  sliceHashCount(space: string, arc: DhtArc): Promise<number> {
+    return this.#slices.count(space, arc);
+  }
+
+  retrieveSliceHash(space: string, arc: DhtArc, sliceIndex: number): Promise<Uint8Array | undefined> {
+    return this.#slices.get(space, arc, sliceIndex);
+  }
+
+  retrieveSliceHashes(space: string, arc: DhtArc): Promise<SliceHashList> {
+    return this.#slices.list(space, arc);
+  }
+
+  /** Packs records' ids for the caller, with their size total and any other fields. */
+  #idList<T extends object = object>(records: readonly OpRecord[], fields?: T): OpIdList & T {
+    let total = 0;
+    for (const r of records) total += r.size;
+    const ids = packBytes(records.map((r) => new Uint8Array(r.id)));
+    return this.#mark({ ids, total, ...fields } as OpIdList & T, packedBuffers(ids));
+  }
+}
+
+/** Copies each packed value into its own buffer: IndexedDB keys and values need whole buffers. */
+function split(packed: PackedBytes): Array<Uint8Array<ArrayBuffer>> {
+  const out = new Array<Uint8Array<ArrayBuffer>>(packed.ends.length);
+  let start = 0;
+  for (let i = 0; i < packed.ends.length; i++) {
+    const end = packed.ends[i] as number;
+    out[i] = packed.bytes.slice(start, end);
+    start = end;
+  }
+  return out;
+}

@@ -1,0 +1,59 @@
+import type { DhtArc } from './contracts/op-store.js';
+
+/** The largest DHT location: locations are u32. */
+export const MAX_LOC = 2 ** 32 - 1;
+
+/**
+ * Computes an op id's DHT location: byte `i` of the id is XORed into byte `i % 4` of a 4-byte
+ * accumulator, read as a little-endian u32 (kitsune2's `Id::loc`).
+ *
+ * @param opId - the op's id, any length.
+ * @returns the location, `0 ..= 2 ** 32 - 1`; 0 for an empty id.
+ * @example
+ * ```ts
+ * opIdLoc(new Uint8Array([1, 0, 0, 0])); // 1
+ * ```
+ */
+export function opIdLoc(opId: Uint8Array): number {
+  let acc = 0;
+  // XOR each byte into its lane of a 32-bit accumulator: byte i lands at bits 8 * (i % 4).
+  for (let i = 0; i < opId.length; i++) acc ^= (opId[i] as number) << ((i & 3) << 3);
+  // `>>> 0` reads the accumulator unsigned: lane 3 would otherwise make it negative.
+  return acc >>> 0;
+}
+
+/**
+ * Tells whether `arc` holds the location `loc`.
+ *
+ * @param arc - `null` (empty), or `[start, end]` with both bounds inclusive; `start > end` wraps
+ * past `2 ** 32 - 1`.
+ * @param loc - a u32 location.
+ * @returns true when `loc` is in the arc.
+ * @example
+ * ```ts
+ * arcContains([2 ** 32 - 33, 32], 0); // true: the arc wraps
+ * ```
+ */
+export function arcContains(arc: DhtArc, loc: number): boolean {
+  if (arc === null) return false;
+  const [start, end] = arc;
+  return start <= end ? loc >= start && loc <= end : loc >= start || loc <= end;
+}
+
+/**
+ * Splits an arc into the non-wrapping location ranges it covers, so each can be queried as one
+ * key range: none for the empty arc, two for an arc that wraps.
+ *
+ * @param arc - a validated arc.
+ * @returns inclusive `[low, high]` ranges, ascending.
+ */
+export function arcRanges(arc: DhtArc): Array<[number, number]> {
+  if (arc === null) return [];
+  const [start, end] = arc;
+  return start <= end
+    ? [[start, end]]
+    : [
+        [0, end],
+        [start, MAX_LOC],
+      ];
+}
