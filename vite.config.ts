@@ -6,10 +6,14 @@ import { defineConfig } from 'vite';
 const noHmr = process.env['LARDER_NO_HMR'] !== undefined;
 
 export default defineConfig({
-  server: { host: '127.0.0.1', port: 5173, strictPort: true, hmr: !noHmr },
+  server: { host: '127.0.0.1', port: 5173, strictPort: true, hmr: !noHmr, ...(noHmr ? { ws: false } : {}) },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   // Listed up front so that Vite never re-optimizes them mid-run and reloads the page.
-  optimizeDeps: { include: ['idb', 'comlink'] },
+  optimizeDeps: {
+    include: ['idb', 'comlink', '@automerge/automerge/slim', '@automerge/automerge/automerge.wasm.base64'],
+  },
+  // The demo's service worker, manifest and icons are served from the site root.
+  publicDir: 'demo/public',
   worker: { format: 'es' },
   build: { target: 'es2022' },
 });

@@ -31,9 +31,16 @@ export async function openStore(name: string, options: StoreOptions = {}): Promi
     const flushOnHide = options.flushOnHide ?? true;
     if (engine === 'inline') {
       const api = new Engine(name, engineOptions, noTransfer);
+      await api.open();
       return new StoreClient(name, api, noTransfer, () => undefined, flushOnHide);
     }
     const remote = await openRemoteEngine(name, engineOptions, engine === 'worker' ? undefined : engine);
+    try {
+      await remote.api.open();
+    } catch (e) {
+      remote.dispose();
+      throw e;
+    }
     return new StoreClient(name, remote.api, markTransfer, remote.dispose, flushOnHide);
   } catch (e) {
     throw toStoreError(e);

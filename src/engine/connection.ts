@@ -1,6 +1,6 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
-import { SCHEMA_VERSION, upgradeSchema, type StoreName } from './schema.js';
+import { SCHEMA_VERSION, STORES, upgradeSchema, type StoreName } from './schema.js';
 
 /** A transaction over some of larder's stores, as `idb` types it. */
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, StoreName[], Mode>;
@@ -42,11 +42,32 @@ export class Connection {
     return this.#db;
   }
 
-  #open(): Promise<IDBPDatabase> {
+  async #open(): Promise<IDBPDatabase> {
+    try {
+      try {
+        return await this.#openAt(SCHEMA_VERSION);
+      } catch (e) {
+        if ((e as { name?: unknown }).name !== 'VersionError') throw e;
+        // A newer larder upgraded the database. Upgrades only add stores, so this build can
+        // keep working on it as long as every store it knows is there.
+        const db = await this.#openAt(undefined);
+        const names = db.objectStoreNames;
+        if (Object.values(STORES).every((store) => names.contains(store))) return db;
+        this.#current = undefined;
+        db.close();
+        throw new StoreError('blocked', `A newer version of larder holds "${this.name}": reload this page`);
+      }
+    } catch (e) {
+      this.#db = undefined;
+      throw toStoreError(e);
+    }
+  }
+
+  #openAt(version: number | undefined): Promise<IDBPDatabase> {
     let rejectBlocked: ((e: StoreError) => void) | undefined;
     let gaveUp = false;
     const blocked = new Promise<never>((_, reject) => (rejectBlocked = reject));
-    const opening = openDB(this.name, SCHEMA_VERSION, {
+    const opening = openDB(this.name, version, {
       upgrade: (db, oldVersion, _newVersion, tx) => upgradeSchema(db, oldVersion, tx),
       blocked: () => {
         gaveUp = true;
@@ -63,11 +84,7 @@ export class Connection {
       else this.#current = db;
       return db;
     });
-    const db = Promise.race([opening, blocked]).catch((e: unknown) => {
-      this.#db = undefined;
-      throw toStoreError(e);
-    });
-    return db;
+    return Promise.race([opening, blocked]);
   }
 
   /** Writes what must be written, then closes, so another connection's upgrade can proceed. */

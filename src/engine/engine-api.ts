@@ -15,6 +15,8 @@ export interface EngineApi {
   readonly logState: LogStateEngineApi;
   readonly logTracker: LogTrackerEngineApi;
   readonly opStore: OpStoreEngineApi;
+  /** Opens (creating or upgrading) the database, so that openStore reports 'blocked' at once. */
+  open(): Promise<void>;
   /** Commits every buffered write durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */

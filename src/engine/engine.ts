@@ -47,6 +47,11 @@ export class Engine implements EngineApi {
     this.opStore = new OpStoreEngine(this.#conn, mark);
   }
 
+  async open(): Promise<void> {
+    this.#check();
+    await this.#conn.db();
+  }
+
   async flush(): Promise<number> {
     this.#check();
     return this.persister.flush('strict');

@@ -1,0 +1,76 @@
+import { expect, test } from '@playwright/test';
+import { SCHEMA_VERSION } from '../src/engine/schema.js';
+import { ENGINES, openHarness, uniqueName } from './support/harness.js';
+
+// A second tab opens the database with a newer schema version, as a newer larder would after
+// a deploy. The old tab must flush its buffered writes and step aside, not lose them, and must
+// not leave the new tab blocked.
+
+for (const engine of ENGINES) {
+  test(`a newer schema version in another tab gets the old tab's pending writes (${engine})`, async ({
+    context,
+  }) => {
+    const name = uniqueName('vchange');
+    const oldTab = await context.newPage();
+    await openHarness(oldTab);
+    const pending = await oldTab.evaluate(
+      async ({ name, engine }) => {
+        const store = await window.larder.openStore(name, {
+          engine,
+          writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
+          flushOnHide: false,
+        });
+        (window as unknown as { store: typeof store }).store = store;
+        const p = store.persister('doc');
+        const batch: Array<[string, number, Uint8Array]> = [];
+        for (let i = 0; i < 100; i++) batch.push(['a', i, new Uint8Array([i, i, i])]);
+        await p.insertChanges(batch);
+        await p.setDocument(new Uint8Array([9, 9]));
+        return (await store.stats()).pendingBytes;
+      },
+      { name, engine },
+    );
+    expect(pending).toBe(302);
+
+    const newTab = await context.newPage();
+    await openHarness(newTab);
+    const seenByNewVersion = await newTab.evaluate(
+      async ({ dbName, version }) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open(dbName, version);
+          req.onupgradeneeded = () => req.result.createObjectStore('addedByNewerVersion');
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+          req.onblocked = () => reject(new Error('blocked'));
+        });
+        const tx = db.transaction(['changes', 'documents'], 'readonly');
+        const get = <T>(r: IDBRequest<T>) =>
+          new Promise<T>(
+            (resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = reject)),
+          );
+        const chunks = await get(tx.objectStore('changes').getAll());
+        const doc = await get(tx.objectStore('documents').get('doc'));
+        db.close();
+        const changes = chunks.reduce((n: number, c: { putSeqs: Float64Array }) => n + c.putSeqs.length, 0);
+        return { version: db.version, changes, doc: Array.from(doc as Uint8Array) };
+      },
+      { dbName: `larder:${name}`, version: SCHEMA_VERSION + 1 },
+    );
+    expect(seenByNewVersion).toEqual({ version: SCHEMA_VERSION + 1, changes: 100, doc: [9, 9] });
+
+    // The old tab reopens on next use and keeps working on the upgraded database.
+    const after = await oldTab.evaluate(async () => {
+      const store = (window as unknown as { store: Awaited<ReturnType<typeof window.larder.openStore>> })
+        .store;
+      const p = store.persister('doc');
+      await p.insertChanges([['b', 1, new Uint8Array([7])]]);
+      await store.flush();
+      const changes = await p.getChanges();
+      const pendingBytes = (await store.stats()).pendingBytes;
+      await store.close();
+      return { count: changes.length, pendingBytes };
+    });
+    expect(after).toEqual({ count: 101, pendingBytes: 0 });
+    await oldTab.evaluate((name) => window.larder.deleteStore(name), name);
+  });
+}
