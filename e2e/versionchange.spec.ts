@@ -74,3 +74,50 @@ for (const engine of ENGINES) {
     await oldTab.evaluate((name) => window.larder.deleteStore(name), name);
   });
 }
+
+for (const engine of ENGINES) {
+  test(`openStore rejects with 'blocked', not hang, when an old connection will not close; the upgrade keeps v1 data (${engine})`, async ({
+    page,
+  }) => {
+    await openHarness(page);
+    const name = uniqueName('blocked');
+    const result = await page.evaluate(
+      async ({ name, engine }) => {
+        // A store as larder's schema version 1 laid it out, with a document in it, held by a
+        // connection that ignores versionchange (an old page that never learned to close).
+        const old = await new Promise<IDBDatabase>((resolve, reject) => {
+          const req = indexedDB.open(`larder:${name}`, 1);
+          req.onupgradeneeded = () => {
+            const db = req.result;
+            db.createObjectStore('changes', { keyPath: 'id', autoIncrement: true }).createIndex('doc', 'doc');
+            db.createObjectStore('documents').put(new Uint8Array([5]), 'from-v1');
+            db.createObjectStore('syncStates');
+          };
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        });
+        let code = '';
+        try {
+          await window.larder.openStore(name, { engine });
+          code = 'opened';
+        } catch (e) {
+          code = window.larder.isStoreError(e) ? e.code : String(e);
+        }
+        old.close();
+        // Once the old connection is gone, the store opens and upgrades.
+        const store = await window.larder.openStore(name, { engine });
+        const p = store.persister('d');
+        await p.setDocument(new Uint8Array([1]));
+        await store.flush();
+        const doc = Array.from((await p.getDocument()) ?? []);
+        // The upgrade to the current version kept what version 1 stored.
+        const fromV1 = Array.from((await store.persister('from-v1').getDocument()) ?? []);
+        await store.close();
+        await window.larder.deleteStore(name);
+        return { code, doc, fromV1 };
+      },
+      { name, engine },
+    );
+    expect(result).toEqual({ code: 'blocked', doc: [1], fromV1: [5] });
+  });
+}
