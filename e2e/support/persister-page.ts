@@ -1,0 +1,193 @@
+/**
+ * Page-side helpers of the Persister suites: loaded into the harness page as `window.pp` by
+ * `openPersisterPage`, and called from inside `page.evaluate`. They use larder only through
+ * `window.larder`, the harness's instance of the public entry.
+ */
+import type { Persister, Store, StoreErrorCode, StoredSizes, StoreOptions } from '../../src/index.js';
+
+/**
+ * Where a test store's engine runs: the two built-in engines, a Worker the test started on the
+ * kit's worker entry, or a MessagePort served by a worker the test started.
+ */
+export type EngineKind = 'worker' | 'inline' | 'own-worker' | 'message-port';
+
+/** Stores a test keeps open across `page.evaluate` calls, by name. */
+export const kept = new Map<string, Store>();
+
+/** Workers this page started for stores, terminated by {@link cleanup}. */
+const started = new Set<Worker>();
+
+/**
+ * Opens the store `name` on the engine `kind`.
+ *
+ * @param name - the store name.
+ * @param kind - where the engine runs.
+ * @param options - the other store options.
+ */
+export async function open(
+  name: string,
+  kind: EngineKind,
+  options: Omit<StoreOptions, 'engine'> = {},
+): Promise<Store> {
+  if (kind === 'worker' || kind === 'inline')
+    return window.larder.openStore(name, { ...options, engine: kind });
+  if (kind === 'own-worker') {
+    const worker = new Worker(new URL('/workers/larder.worker.ts', location.origin), { type: 'module' });
+    started.add(worker);
+    return window.larder.openStore(name, { ...options, engine: worker });
+  }
+  const worker = new Worker(new URL('/e2e/fixtures/port-worker.ts', location.origin), { type: 'module' });
+  started.add(worker);
+  const channel = new MessageChannel();
+  worker.postMessage({ port: channel.port2 }, [channel.port2]);
+  return window.larder.openStore(name, { ...options, engine: channel.port1 });
+}
+
+/** Closes the stores, deletes the store `name` and terminates the workers this page started. */
+export async function cleanup(name: string, ...stores: Store[]): Promise<void> {
+  for (const s of stores) await s.close();
+  await window.larder.deleteStore(name);
+  for (const w of started) w.terminate();
+  started.clear();
+}
+
+/** A fresh `Uint8Array` of `values`. */
+export function bytes(...values: number[]): Uint8Array {
+  return Uint8Array.from(values);
+}
+
+/** Plain arrays of the values, sorted, for an order-independent comparison. */
+export function sorted(values: readonly Uint8Array[]): number[][] {
+  return values.map((v) => Array.from(v)).sort(compareLists);
+}
+
+function compareLists(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = (a[i] as number) - (b[i] as number);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** A plain array of the value, or `null` for `undefined`. */
+export function plain(value: Uint8Array | undefined): number[] | null {
+  return value === undefined ? null : Array.from(value);
+}
+
+/** Everything one persister holds, as plain data that compares regardless of order. */
+export interface Snapshot {
+  changes: number[][];
+  document: number[] | null;
+  peers: number[][];
+  /** `[peerId, getSyncState(peerId)]` for every peer of `getPeerIds`, sorted by peer. */
+  states: Array<[number[], number[] | null]>;
+  sizes: StoredSizes;
+}
+
+/** Reads everything `p` holds through its public methods. */
+export async function snapshot(p: Persister): Promise<Snapshot> {
+  const [changes, document, peers, sizes] = await Promise.all([
+    p.getChanges(),
+    p.getDocument(),
+    p.getPeerIds(),
+    p.sizes(),
+  ]);
+  const states = await Promise.all(
+    peers.map(async (peer): Promise<[number[], number[] | null]> => [
+      Array.from(peer),
+      plain(await p.getSyncState(peer)),
+    ]),
+  );
+  states.sort((a, b) => compareLists(a[0], b[0]));
+  return { changes: sorted(changes), document: plain(document), peers: sorted(peers), states, sizes };
+}
+
+/** How a call ended, as plain data. */
+export interface Outcome {
+  /** 'ok', or the rejection's `code` (`'none'` when it has none). */
+  code: StoreErrorCode | 'ok' | 'none';
+  /** `isStoreError(e)` with no code, and with the rejection's code. */
+  isStoreError: boolean;
+  isStoreErrorOfCode: boolean;
+  /** `e instanceof window.larder.StoreError` on this thread. */
+  isInstance: boolean;
+  /** Whether the call threw synchronously instead of returning a rejected Promise. */
+  threwSynchronously: boolean;
+}
+
+/**
+ * Runs `fn` and reports how its Promise settled.
+ *
+ * @param fn - makes one larder call and returns its Promise.
+ */
+export async function outcome(fn: () => Promise<unknown>): Promise<Outcome> {
+  let promise: Promise<unknown>;
+  try {
+    promise = fn();
+  } catch (e) {
+    return { ...describe(e), threwSynchronously: true };
+  }
+  try {
+    await promise;
+    return {
+      code: 'ok',
+      isStoreError: false,
+      isStoreErrorOfCode: false,
+      isInstance: false,
+      threwSynchronously: false,
+    };
+  } catch (e) {
+    return { ...describe(e), threwSynchronously: false };
+  }
+}
+
+function describe(e: unknown): Omit<Outcome, 'threwSynchronously'> {
+  const code = (e as { code?: StoreErrorCode } | null)?.code ?? 'none';
+  return {
+    code,
+    isStoreError: window.larder.isStoreError(e),
+    isStoreErrorOfCode: code !== 'none' && window.larder.isStoreError(e, code),
+    isInstance: e instanceof window.larder.StoreError,
+  };
+}
+
+/** Tells whether the database `dbName` exists. */
+export async function exists(dbName: string): Promise<boolean> {
+  return (await indexedDB.databases()).some((d) => d.name === dbName);
+}
+
+/**
+ * Opens a raw connection to an existing database at its current version, with no
+ * `versionchange` handler: it holds the database until closed.
+ */
+export async function rawOpen(dbName: string): Promise<IDBDatabase> {
+  // Opening a database that does not exist would create it, empty, at version 1.
+  if (!(await exists(dbName))) throw new Error(`${dbName} does not exist`);
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(dbName);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error(`open ${dbName} failed`));
+  });
+}
+
+/**
+ * Counts the records of an object store of the store `name`'s database, through a raw
+ * connection of its own: what is committed, not what a larder buffer holds.
+ *
+ * @param name - the larder store name (the database is `larder:<name>`).
+ * @param storeName - the object store.
+ */
+export async function rawCount(name: string, storeName: string): Promise<number> {
+  if (!(await exists(`larder:${name}`))) return 0;
+  const db = await rawOpen(`larder:${name}`);
+  try {
+    if (!db.objectStoreNames.contains(storeName)) return 0;
+    return await new Promise<number>((resolve, reject) => {
+      const req = db.transaction(storeName, 'readonly').objectStore(storeName).count();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('count failed'));
+    });
+  } finally {
+    db.close();
+  }
+}
