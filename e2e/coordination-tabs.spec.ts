@@ -121,11 +121,21 @@ for (const engine of ENGINES) {
       const value = await (await window.tabStore!.logState().readOps('witness')).getLatest();
       return { length: value.byteLength, first: value[0], uniform: value.every((b) => b === value[0]) };
     });
+    // No tab closed its write op, and every tab keeps its store open: nothing is held, so a
+    // new writer in another tab opens, sets and is read back at once.
+    await pages[0]!.evaluate(async () => {
+      window.tabWriteOps = await window.tabStore!.logState().writeOps('witness');
+      await window.tabWriteOps.set(new Uint8Array([7, 7]));
+    });
+    const after = await pages[3]!.evaluate(async () =>
+      Array.from(await (await window.tabStore!.logState().readOps('witness')).getLatest()),
+    );
     await closeAll(pages, name);
 
     expect(results.filter((r) => r === 'ok')).toHaveLength(1);
     expect(results.filter((r) => r === 'conflict')).toHaveLength(4);
     const winner = results.indexOf('ok');
     expect(stored).toEqual({ length: size, first: winner + 1, uniform: true });
+    expect(after).toEqual([7, 7]);
   });
 }
