@@ -1,0 +1,65 @@
+import type { Change, Contender } from './change-store.js';
+import { deleteDatabase, done, openDatabase, request } from './idb-util.js';
+
+const CHANGES = 'changes';
+const DOCUMENTS = 'documents';
+const META = 'meta';
+
+/**
+ * IndexedDB by hand, one record per change keyed `[actor, seq]`.
+ *
+ * - 'batched' (the reference): one `relaxed` transaction per call, however many changes it
+ *   holds; `commit` writes a marker in a `strict` transaction, which makes everything before
+ *   it durable.
+ * - 'per-change': one transaction per change at the browser's default durability, all of a
+ *   call's transactions issued at once: what an app that wraps `put` in a helper does.
+ */
+export function rawIdb(mode: 'batched' | 'per-change'): Contender {
+  return {
+    name: mode === 'batched' ? 'raw IndexedDB' : 'raw IndexedDB, tx per change',
+    async open(name) {
+      const db = await openDatabase(name, (d) => {
+        d.createObjectStore(CHANGES);
+        d.createObjectStore(DOCUMENTS);
+        d.createObjectStore(META);
+      });
+      const putOne = (c: Change) => {
+        const tx = db.transaction(CHANGES, 'readwrite');
+        tx.objectStore(CHANGES).put(c.bytes, [c.actor, c.seq]);
+        return done(tx);
+      };
+      return {
+        async write(changes) {
+          if (mode === 'per-change') {
+            await Promise.all(changes.map(putOne));
+            return;
+          }
+          const tx = db.transaction(CHANGES, 'readwrite', { durability: 'relaxed' });
+          const store = tx.objectStore(CHANGES);
+          for (const c of changes) store.put(c.bytes, [c.actor, c.seq]);
+          await done(tx);
+        },
+        async commit() {
+          const tx = db.transaction(META, 'readwrite', { durability: 'strict' });
+          tx.objectStore(META).put(0, 'commit');
+          await done(tx);
+        },
+        async readAll() {
+          const tx = db.transaction(CHANGES, 'readonly');
+          return (await request(tx.objectStore(CHANGES).getAll())) as Uint8Array[];
+        },
+        async putDocument(data) {
+          const tx = db.transaction(DOCUMENTS, 'readwrite', { durability: 'strict' });
+          tx.objectStore(DOCUMENTS).put(data, 'doc');
+          await done(tx);
+        },
+        async getDocument() {
+          const tx = db.transaction(DOCUMENTS, 'readonly');
+          return (await request(tx.objectStore(DOCUMENTS).get('doc'))) as Uint8Array | undefined;
+        },
+        close: async () => db.close(),
+      };
+    },
+    remove: deleteDatabase,
+  };
+}

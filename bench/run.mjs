@@ -1,0 +1,273 @@
+// `npm run bench`: serves bench/page.html from a Vite dev server on 127.0.0.1, drives Chromium
+// through Playwright, runs every case of every suite under bench/suites/ interleaved and rotated
+// over several repetitions after a warm-up, and writes the report to bench/results/.
+//
+//   npm run bench -- --reps=5 --warmup=1 --suite=persister --changes=10000 --scaleMax=1000000
+//
+// Runner options: --reps --warmup --suite --workload --contender (comma-separated; workload and
+// contender match by substring) --serve=build|dev (default build) --out (file stem, default
+// latest) --port (5180) --timeout (seconds per phase, 900) --headed. Every other --key=number
+// goes to the suites as an option.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { build, createServer, preview, runnerImport } from 'vite';
+import { summarize, writeReport } from './report.mjs';
+
+const root = resolve(fileURLToPath(import.meta.url), '../..');
+
+const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve'];
+const RUNNER_NUMBERS = { reps: 5, warmup: 1, port: 5180, timeout: 900 };
+
+/** Splits `--key=value` arguments into runner settings and suite options. */
+function parseArgs(argv) {
+  const runner = {
+    ...RUNNER_NUMBERS,
+    suite: '',
+    workload: '',
+    contender: '',
+    out: 'latest',
+    serve: 'build',
+    headed: false,
+  };
+  const options = {};
+  for (const arg of argv) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(arg);
+    if (m === null) throw new Error(`unexpected argument ${arg}: options are --key=value`);
+    const [, key, value] = m;
+    if (key === 'headed') runner.headed = value === undefined || value !== 'false';
+    else if (RUNNER_STRINGS.includes(key)) runner[key] = value ?? '';
+    else {
+      const n = Number(value?.replace(/_/g, ''));
+      if (value === undefined || !Number.isFinite(n)) throw new Error(`--${key} needs a number`);
+      if (key in RUNNER_NUMBERS) runner[key] = n;
+      else options[key] = n;
+    }
+  }
+  return { runner, options };
+}
+
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+function withTimeout(promise, seconds, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out after ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+const DEPS = [
+  'idb',
+  'comlink',
+  'idb-keyval',
+  'dexie',
+  'yjs',
+  'y-indexeddb',
+  '@automerge/automerge/slim',
+  '@automerge/automerge/automerge.wasm.base64',
+  '@automerge/automerge-repo-storage-indexeddb',
+];
+
+/**
+ * Serves the bench page on 127.0.0.1: by default a production build (what an app ships: the
+ * worker is one file, not a waterfall of dev-server modules, which matters for start-up),
+ * frozen when the run starts although other files in the tree keep changing; with
+ * `--serve=dev`, Vite's dev server, quicker to iterate with.
+ */
+async function startServer(mode, port) {
+  const common = { configFile: false, root, logLevel: 'warn', clearScreen: false, worker: { format: 'es' } };
+  if (mode === 'dev') {
+    const server = await createServer({
+      ...common,
+      // A cache of its own, so that the other dev servers in this tree never re-optimize under it.
+      cacheDir: join(root, 'node_modules/.vite-bench'),
+      // No HMR and no watcher: a file saved elsewhere in the tree must not reload the page mid-run.
+      server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
+      // Listed up front so that Vite never re-optimizes them mid-run and reloads the page.
+      optimizeDeps: { entries: ['bench/page.html'], include: DEPS },
+    });
+    await server.listen();
+    return { url: `http://127.0.0.1:${port}/bench/page.html`, close: () => server.close() };
+  }
+  if (mode !== 'build') throw new Error(`--serve is 'build' or 'dev', not ${mode}`);
+  const outDir = join(root, '.tmp/bench-dist');
+  await build({
+    ...common,
+    build: {
+      outDir,
+      emptyOutDir: true,
+      target: 'es2022',
+      chunkSizeWarningLimit: 1e9,
+      rollupOptions: { input: join(root, 'bench/page.html') },
+    },
+  });
+  const server = await preview({
+    ...common,
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort: true },
+  });
+  return { url: `http://127.0.0.1:${port}/bench/page.html`, close: () => server.close() };
+}
+
+async function main() {
+  const { runner, options } = parseArgs(process.argv.slice(2));
+  const started = new Date();
+  const loadStart = loadavg();
+  const { module: pw } = await runnerImport(join(root, 'playwright.config.ts'));
+  const server = await startServer(runner.serve, runner.port);
+  // A profile on disk: a Playwright incognito context keeps IndexedDB in memory, which would
+  // make every durability figure meaningless.
+  const profile = await mkdtemp(join(tmpdir(), 'larder-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: pw.chromiumPath,
+    headless: !runner.headed,
+    args: [
+      ...pw.chromiumArgs,
+      '--js-flags=--expose-gc',
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+  try {
+    await benchmark(context, server.url, runner, options, started, loadStart);
+  } finally {
+    await context.close();
+    await server.close();
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+async function benchmark(context, url, runner, options, started, loadStart) {
+  let page = context.pages()[0] ?? (await context.newPage());
+  const watch = (p) => {
+    p.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
+    p.on('console', (m) => {
+      if (m.type() === 'error') console.error(`  console: ${m.text()}`);
+    });
+  };
+  watch(page);
+
+  /** Calls one function of the page's `larderBench`, with the runner's time limit. */
+  const call = async (fn, ...args) => {
+    try {
+      return await withTimeout(
+        page.evaluate(([f, a]) => globalThis.larderBench[f](...a), [fn, args]),
+        runner.timeout,
+        fn,
+      );
+    } catch (e) {
+      // A hung or crashed page: start over in a new one.
+      await page.close().catch(() => undefined);
+      page = await context.newPage();
+      watch(page);
+      return { ok: false, error: String(e?.message ?? e) };
+    }
+  };
+  const only = list(runner.suite);
+  /** Loads the page afresh: a clean heap, no leftover workers, connections or timers. */
+  const freshPage = async () => {
+    await withTimeout(page.goto(url, { waitUntil: 'load' }), runner.timeout, 'page load');
+    await page.waitForFunction(() => globalThis.larderBench !== undefined, undefined, { timeout: 60_000 });
+    const loaded = await call('load', options, only);
+    if (!loaded.ok) throw new Error(`loading the suites failed: ${loaded.error}`);
+    return loaded.value;
+  };
+
+  const suites = await freshPage();
+  const userAgent = await page.evaluate(() => globalThis.navigator.userAgent);
+  for (const s of suites) if (s.error) console.error(`suite ${s.file} not loaded:\n${s.error}`);
+  const workloadFilter = list(runner.workload);
+  const contenderFilter = list(runner.contender);
+  const match = (filter, s) =>
+    filter.length === 0 || filter.some((f) => s.toLowerCase().includes(f.toLowerCase()));
+  const cases = suites
+    .flatMap((s) => s.cases)
+    .filter((c) => match(workloadFilter, c.workload) && match(contenderFilter, c.contender));
+  if (cases.length === 0) throw new Error('no case to run: check --suite, --workload and --contender');
+
+  // Cases of one workload run back to back, in an order rotated every repetition.
+  const groups = new Map();
+  for (const c of cases) {
+    const key = JSON.stringify([c.suite, c.workload]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(c);
+  }
+  const records = new Map(cases.map((c) => [c.id, { info: c, samples: [], errors: [] }]));
+
+  for (let rep = -runner.warmup; rep < runner.reps; rep++) {
+    const label =
+      rep < 0 ? `warm-up ${rep + runner.warmup + 1}/${runner.warmup}` : `rep ${rep + 1}/${runner.reps}`;
+    const pass = rep + runner.warmup;
+    for (const group of groups.values()) {
+      const order = group.map((_, i) => group[(i + pass) % group.length]);
+      for (const c of order) {
+        const record = records.get(c.id);
+        const result = await sampleOnce(c, freshPage, call);
+        const where = `[${label}] ${c.workload} · ${c.contender}`;
+        if (!result.ok) {
+          record.errors.push(`${label}: ${result.error}`);
+          console.error(`${where}: FAILED\n  ${result.error.split('\n').slice(0, 6).join('\n  ')}`);
+          continue;
+        }
+        const s = result.value;
+        if (rep >= 0) record.samples.push(s);
+        console.error(
+          `${where}: ${s.ms.toFixed(1)} ms, ${s.ops} ops, gap ${s.maxGapMs.toFixed(1)} ms, long tasks ${s.longTasks}`,
+        );
+      }
+    }
+  }
+
+  const summary = summarize({
+    started,
+    finished: new Date(),
+    userAgent,
+    runner,
+    options,
+    suites,
+    records: [...records.values()],
+    loadStart,
+  });
+  const table = await writeReport(summary, join(root, 'bench/results'), runner.out);
+  console.log(table);
+}
+
+/** One measurement: a fresh page, setup, a reload if the case asks, run, teardown. */
+async function sampleOnce(c, freshPage, call) {
+  const ensure = async () => {
+    const suites = await freshPage();
+    if (!suites.some((s) => s.cases.some((x) => x.id === c.id))) {
+      throw new Error(`case ${c.id} is gone from the page`);
+    }
+  };
+  try {
+    await ensure();
+    const setup = await call('setup', c.id);
+    if (!setup.ok) {
+      await call('teardown', c.id);
+      return { ok: false, error: `setup: ${setup.error}` };
+    }
+    if (c.reload) await ensure();
+    const run = await call('run', c.id);
+    const teardown = await call('teardown', c.id);
+    if (!run.ok) return { ok: false, error: `run: ${run.error}` };
+    if (!teardown.ok) return { ok: false, error: `teardown: ${teardown.error}` };
+    return run;
+  } catch (e) {
+    return { ok: false, error: String(e?.stack ?? e) };
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
