@@ -1,0 +1,254 @@
+import { openStore, type Persister, type Store } from '../src/index.js';
+import { startAutomerge } from './automerge.js';
+import { exportBackup, importBackup, BackupError } from './backup.js';
+import * as board from './board-doc.js';
+import { BoardReplica } from './board-replica.js';
+import { BoardView } from './board-view.js';
+import { compact, leaseKey } from './compaction.js';
+import { formatBytes, h } from './dom.js';
+import { InspectorView } from './inspector-view.js';
+import { readLease } from './lease.js';
+import { cacheLoadedUrls, registerServiceWorker } from './offline.js';
+import { describeError, Shell } from './shell.js';
+import { pruneSyncStates } from './sync-states.js';
+import { claimTabId } from './tab-identity.js';
+import { TabSync } from './tab-sync.js';
+
+/** The larder store the demo keeps everything in, and the one document on it. */
+export const STORE_NAME = 'larder-demo';
+export const DOC_ID = 'board';
+
+/** Starts the app: service worker, Automerge, the store, the board, the views. */
+export async function startApp(): Promise<void> {
+  const shell = new Shell();
+  try {
+    const [controlled] = await Promise.all([registerServiceWorker(), startAutomerge()]);
+    const tabId = await claimTabId();
+    // Typing makes a change per keystroke: a second of write-behind folds them into one
+    // transaction, and larder flushes when the tab is hidden or closed.
+    const store = await openStore(STORE_NAME, { writeBehind: { maxDelayMs: 1000 } });
+    const persister = store.persister(DOC_ID);
+    await pruneSyncStates(persister);
+    const replica = await BoardReplica.open(persister);
+    new App(shell, store, persister, replica, tabId).start(controlled);
+    shell.ready();
+  } catch (e) {
+    shell.fatal(describeError(e));
+  }
+}
+
+class App {
+  readonly #shell: Shell;
+  readonly #store: Store;
+  readonly #persister: Persister;
+  readonly #replica: BoardReplica;
+  readonly #tabId: string;
+  readonly #board: BoardView;
+  readonly #inspector: InspectorView;
+  readonly #sync: TabSync;
+  #saveFailed = false;
+  #pendingPolls = 0;
+
+  constructor(shell: Shell, store: Store, persister: Persister, replica: BoardReplica, tabId: string) {
+    this.#shell = shell;
+    this.#store = store;
+    this.#persister = persister;
+    this.#replica = replica;
+    this.#tabId = tabId;
+    const change = (fn: (d: board.Board) => void) => replica.change(fn);
+    this.#board = new BoardView(element('board'), {
+      addCard: (status) => {
+        const id = board.newCardId();
+        this.#board.focusCard(id);
+        change((d) => board.addCard(d, id, status));
+      },
+      editCard: (id, title) => change((d) => board.setCardTitle(d, id, title)),
+      moveCard: (id, by) => change((d) => board.moveCard(d, id, by)),
+      shiftCard: (id, by) => change((d) => board.shiftCard(d, id, by)),
+      deleteCard: (id) => this.#deleteCard(id),
+      renameBoard: (title) => change((d) => board.setBoardTitle(d, title)),
+    });
+    this.#inspector = new InspectorView(element('inspector'), {
+      compact: () => void this.#compact(),
+      persist: () => void this.#persist(),
+      exportBackup: () => void this.#export(),
+      importBackup: (file) => void this.#import(file),
+    });
+    this.#sync = new TabSync(
+      replica,
+      persister,
+      tabId,
+      `larder-demo/${DOC_ID}`,
+      (peers) => {
+        this.#shell.showPeers(peers.length);
+        this.#inspector.showTabs(tabId, peers);
+      },
+      (e) => this.#report(e),
+    );
+  }
+
+  start(controlled: boolean): void {
+    const replica = this.#replica;
+    replica.onError((e) => {
+      this.#saveFailed = true;
+      this.#report(e);
+    });
+    replica.beforeMerge((doc) => this.#board.holdSelection(doc));
+    replica.subscribe((doc) => {
+      this.#board.render(doc);
+      this.#shell.showSaveState('saving');
+    });
+    this.#board.render(replica.doc);
+    this.#inspector.showTabs(this.#tabId, []);
+    this.#sync.start();
+    addEventListener('pagehide', () => void this.#sync.stop().then(() => this.#store.flush()));
+    // A page restored from the back/forward cache said goodbye to its peers: start afresh.
+    addEventListener('pageshow', (e) => e.persisted && location.reload());
+    void this.#refresh(true);
+    setInterval(() => document.visibilityState === 'visible' && void this.#refresh(false), 1000);
+    setInterval(() => document.visibilityState === 'visible' && void this.#refreshBrowserStorage(), 5000);
+    void this.#refreshBrowserStorage();
+    if (controlled) void cacheLoadedUrls().then((state) => this.#inspector.showOffline(state));
+    else this.#inspector.showOffline('serviceWorker' in navigator ? 'failed' : 'unsupported');
+  }
+
+  #deleteCard(id: string): void {
+    const card = this.#replica.doc.cards[id];
+    if (card === undefined) return;
+    const copy: board.Card = {
+      title: card.title,
+      status: card.status,
+      order: card.order,
+      createdAt: card.createdAt,
+    };
+    this.#replica.change((d) => board.deleteCard(d, id));
+    this.#shell.toast(copy.title === '' ? 'Card deleted' : `Deleted “${truncate(copy.title, 40)}”`, {
+      label: 'Undo',
+      run: () => this.#replica.change((d) => board.restoreCard(d, id, copy)),
+    });
+  }
+
+  async #compact(): Promise<void> {
+    this.#inspector.setCompacting(true);
+    try {
+      const outcome = await compact(this.#store, this.#persister, this.#replica, DOC_ID, this.#tabId);
+      if (outcome.kind === 'compacted') {
+        const s = outcome.summary;
+        this.#inspector.showCompactStatus(
+          `Compacted: changes ${formatBytes(s.changesBefore)} → ${formatBytes(s.changesAfter)}, snapshot ${formatBytes(s.documentBytes)}.`,
+          'ok',
+          'compacted',
+        );
+        // Compaction frees space: retry what a full disk refused.
+        this.#replica.retrySave();
+      } else if (outcome.kind === 'busy') {
+        this.#inspector.showCompactStatus(
+          `Another tab (${outcome.holder.holder.slice(0, 6)}) is compacting this board. Try again in a moment.`,
+          'warn',
+          'busy',
+        );
+      } else {
+        this.#inspector.showCompactStatus(
+          'Another tab took over the compaction; nothing was written.',
+          'warn',
+          'lost',
+        );
+      }
+    } catch (e) {
+      const problem = describeError(e);
+      this.#inspector.showCompactStatus(`${problem.title}: ${problem.detail}`, 'error', 'error');
+    } finally {
+      this.#inspector.setCompacting(false);
+      void this.#refresh(true);
+    }
+  }
+
+  async #persist(): Promise<void> {
+    const granted = await navigator.storage.persist();
+    this.#inspector.showPersistAnswer(granted);
+    void this.#refreshBrowserStorage();
+  }
+
+  async #export(): Promise<void> {
+    try {
+      const backup = await exportBackup(this.#persister, DOC_ID);
+      const blob = new Blob([JSON.stringify(backup, null, 2)], { type: 'application/json' });
+      const url = URL.createObjectURL(blob);
+      const day = new Date().toISOString().slice(0, 10);
+      h('a', { href: url, download: `larder-board-${day}.json` }).click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      this.#inspector.showBackupStatus(
+        `Exported ${backup.changes.length} changes${backup.document === null ? '' : ' and a snapshot'} (${formatBytes(blob.size)}).`,
+        'ok',
+      );
+    } catch (e) {
+      this.#inspector.showBackupStatus(describeError(e).detail, 'error');
+    }
+  }
+
+  async #import(file: File): Promise<void> {
+    try {
+      const { changes } = await importBackup(this.#persister, await file.text());
+      await this.#replica.mergeFromStorage();
+      this.#inspector.showBackupStatus(`Imported ${file.name}: ${changes} changes.`, 'ok');
+    } catch (e) {
+      const text = e instanceof BackupError ? e.message : describeError(e).detail;
+      this.#inspector.showBackupStatus(text, 'error');
+    } finally {
+      void this.#refresh(true);
+    }
+  }
+
+  async #refresh(force: boolean): Promise<void> {
+    try {
+      const [sizes, peers, stats] = await Promise.all([
+        this.#persister.sizes(),
+        this.#persister.getPeerIds(),
+        this.#store.stats(),
+      ]);
+      this.#inspector.showSizes(sizes, peers.length);
+      this.#inspector.showPending(stats.pendingBytes);
+      const pending = stats.pendingBytes > 0 || this.#replica.unsaved > 0;
+      this.#shell.showSaveState(this.#saveFailed && pending ? 'failed' : pending ? 'saving' : 'saved');
+      if (!pending) this.#saveFailed = false;
+      // Write-behind commits in the background; a commit that fails (a full disk) keeps its
+      // writes buffered and reports on the next flush. Ask for one when bytes stay pending.
+      this.#pendingPolls = pending ? this.#pendingPolls + 1 : 0;
+      if (this.#pendingPolls >= 3 || (force && pending)) {
+        this.#replica.retrySave();
+        await this.#store.flush();
+      }
+      const lease = await readLease(this.#store.consensus(), leaseKey(DOC_ID));
+      this.#inspector.showCompactions(lease?.record, this.#tabId);
+    } catch (e) {
+      this.#saveFailed = true;
+      this.#shell.showSaveState('failed');
+      this.#report(e);
+    }
+  }
+
+  async #refreshBrowserStorage(): Promise<void> {
+    const storage = navigator.storage as StorageManager | undefined;
+    if (storage === undefined) return;
+    const [estimate, persisted] = await Promise.all([
+      storage.estimate().catch(() => undefined),
+      storage.persisted().catch(() => undefined),
+    ]);
+    this.#inspector.showEstimate(estimate);
+    this.#inspector.showPersisted(persisted);
+  }
+
+  #report(e: unknown): void {
+    this.#shell.showProblem(describeError(e, () => void this.#compact()));
+  }
+}
+
+function element(id: string): HTMLElement {
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`index.html has no #${id}`);
+  return el;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

@@ -1,0 +1,155 @@
+import { expect, type BrowserContext, type Page } from '@playwright/test';
+import { openHarness } from './harness.js';
+
+/** The demo's store and document (demo/app.ts). */
+export const DEMO_STORE = 'larder-demo';
+export const LEASE_KEY = 'compaction-lease/board';
+/** How long a compaction lease lasts (demo/compaction.ts). */
+export const LEASE_TTL_MS = 15_000;
+
+export type ColumnName = 'To do' | 'Doing' | 'Done';
+
+/** What a person sees on the board. */
+export interface BoardSnapshot {
+  title: string;
+  columns: Record<'todo' | 'doing' | 'done', string[]>;
+}
+
+/** Opens the demo and waits until the board is on screen. */
+export async function openBoard(page: Page): Promise<void> {
+  await page.goto('/');
+  await expect(page.getByRole('textbox', { name: 'Board name' })).toBeVisible();
+}
+
+/** Adds a card to a column and types its title, the way a person does. */
+export async function addCard(page: Page, column: ColumnName, title: string): Promise<void> {
+  await page.getByRole('button', { name: `Add card to ${column}` }).click();
+  const field = page.getByRole('textbox', { name: 'Card title' }).and(page.locator(':focus'));
+  await expect(field).toBeVisible();
+  await page.keyboard.type(title);
+}
+
+/** Reads the board as it is rendered. */
+export function readBoard(page: Page): Promise<BoardSnapshot> {
+  return page.evaluate(() => {
+    const titles = (status: string) =>
+      Array.from(
+        document.querySelectorAll<HTMLTextAreaElement>(
+          `[data-testid="column-${status}"] [data-testid="card"] textarea`,
+        ),
+        (t) => t.value,
+      );
+    return {
+      title: document.querySelector<HTMLInputElement>('input[aria-label="Board name"]')?.value ?? '',
+      columns: { todo: titles('todo'), doing: titles('doing'), done: titles('done') },
+    };
+  });
+}
+
+/** Waits until the board shows `expected`. */
+export async function expectBoard(page: Page, expected: BoardSnapshot): Promise<void> {
+  await expect.poll(() => readBoard(page)).toEqual(expected);
+}
+
+/** The byte count an inspector row shows (its `data-bytes`). */
+export async function shownBytes(page: Page, testId: string): Promise<number> {
+  return Number(await page.getByTestId(testId).getAttribute('data-bytes'));
+}
+
+/** One version of the compaction lease, as stored in larder's Consensus. */
+export interface LeaseVersion {
+  seqno: string;
+  record: {
+    holder: string;
+    phase: 'acquired' | 'writing' | 'released';
+    expiresAt: number;
+    compactions: number;
+    last?: { by: string; changesBefore: number; changesAfter: number };
+  };
+}
+
+/**
+ * Runs `fn` in the test harness page of the same browser profile, where `window.larder` can open
+ * the demo's store: the inline engine opens a second connection to the same IndexedDB database.
+ */
+async function inHarness<T>(context: BrowserContext, fn: (page: Page) => Promise<T>): Promise<T> {
+  const page = await context.newPage();
+  try {
+    await openHarness(page);
+    return await fn(page);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Reads every stored version of the board's compaction lease, oldest first. */
+export function leaseHistory(context: BrowserContext): Promise<LeaseVersion[]> {
+  return inHarness(context, (page) =>
+    page.evaluate(
+      async ({ store, key }) => {
+        const s = await window.larder.openStore(store, { engine: 'inline' });
+        try {
+          const versions = await s.consensus().scan(key, 0n, Number.MAX_SAFE_INTEGER);
+          return versions.map((v) => ({
+            seqno: String(v.seqno),
+            record: JSON.parse(new TextDecoder().decode(v.data)) as LeaseVersion['record'],
+          }));
+        } finally {
+          await s.close();
+        }
+      },
+      { store: DEMO_STORE, key: LEASE_KEY },
+    ),
+  );
+}
+
+/**
+ * Writes the next version of the compaction lease as another tab would: `holder` holding it
+ * until `expiresAt`.
+ */
+export function plantLease(context: BrowserContext, holder: string, expiresAt: number): Promise<string> {
+  return inHarness(context, (page) =>
+    page.evaluate(
+      async ({ store, key, holder, expiresAt }) => {
+        const s = await window.larder.openStore(store, { engine: 'inline' });
+        try {
+          const c = s.consensus();
+          const head = await c.head(key);
+          const record = { holder, phase: 'acquired', expiresAt, compactions: 0 };
+          const seqno = head === undefined ? 0n : head.seqno + 1n;
+          const data = new TextEncoder().encode(JSON.stringify(record));
+          return await c.compareAndSet(key, head?.seqno, { seqno, data });
+        } finally {
+          await s.close();
+        }
+      },
+      { store: DEMO_STORE, key: LEASE_KEY, holder, expiresAt },
+    ),
+  );
+}
+
+/**
+ * Checks, from the lease's linearizable history alone, that compactions never overlapped: every
+ * 'acquired' comes when nobody holds the lease (or the holder's lease has expired), and only the
+ * holder renews or releases it.
+ *
+ * @returns the number of completed compactions in the history.
+ */
+export function checkExclusive(history: LeaseVersion[]): number {
+  let holder: LeaseVersion['record'] | undefined;
+  let completed = 0;
+  for (const { record } of history) {
+    if (record.phase === 'acquired') {
+      // The acquirer judged the lease free at the time it wrote: its own expiry minus the TTL.
+      const at = record.expiresAt - LEASE_TTL_MS;
+      const free = holder === undefined || holder.holder === record.holder || holder.expiresAt <= at;
+      expect(free, `acquired by ${record.holder} while ${holder?.holder} held the lease`).toBe(true);
+      holder = record;
+    } else {
+      expect(record.holder, `${record.phase} by a tab that did not hold the lease`).toBe(holder?.holder);
+      holder = record.phase === 'released' ? undefined : record;
+      if (record.phase === 'released' && record.last !== undefined) completed = record.compactions;
+    }
+  }
+  return completed;
+}
