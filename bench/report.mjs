@@ -97,7 +97,17 @@ function evaluateGoal(goal, cases) {
 }
 
 /** Turns the runner's records into the report's figures. */
-export function summarize({ started, finished, userAgent, runner, options, suites, records, loadStart }) {
+export function summarize({
+  started,
+  finished,
+  userAgent,
+  runner,
+  options,
+  suites,
+  records,
+  loadStart,
+  commit,
+}) {
   const all = records.map(caseStats);
   for (const c of all) {
     const ref = all.find((r) => r.suite === c.suite && r.workload === c.workload && r.reference && r.n > 0);
@@ -116,6 +126,7 @@ export function summarize({ started, finished, userAgent, runner, options, suite
       loadAverageAtEnd: loadavg(),
       node: process.version,
     },
+    commit,
     serve: runner.serve,
     reps: runner.reps,
     warmup: runner.warmup,
@@ -205,7 +216,7 @@ export function markdown(summary, chartFile) {
   const lines = [
     '## Benchmarks',
     '',
-    `Run ${summary.started.slice(0, 16).replace('T', ' ')} UTC with \`npm run bench${opts ? ` -- ${opts}` : ''}\` ` +
+    `Run ${summary.started.slice(0, 16).replace('T', ' ')} UTC on ${summary.commit.slice(0, 10)}${summary.commit.length > 40 ? ' with uncommitted changes' : ''} with \`npm run bench${opts ? ` -- ${opts}` : ''}\` ` +
       `(${summary.reps} repetitions after ${summary.warmup} warm-up, ${summary.minutes.toFixed(0)} min, ` +
       `${summary.serve === 'dev' ? "Vite's dev server" : 'a production build'}) in ` +
       `${summary.browser.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? summary.browser}, ${m.cpus} × ${m.cpu}, ` +
@@ -264,16 +275,19 @@ function esc(s) {
   return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Hand-drawn SVG: one panel per series, time per operation against x on a log axis. */
+/**
+ * Hand-drawn SVG: one panel per series against x on a log axis, plotting time per operation
+ * (linear axis) or time in all (log axis, where linear growth is a straight line of slope 1).
+ */
 export function seriesChart(summary) {
   const cases = summary.suites.flatMap((s) => s.cases).filter((c) => c.series && c.n > 0);
   const names = [...new Set(cases.map((c) => c.series.name))];
   if (names.length === 0) return undefined;
   const contenders = [...new Set(cases.map((c) => c.contender))];
   const color = (who) => PALETTE[contenders.indexOf(who) % PALETTE.length];
-  const W = 460;
+  const W = 480;
   const H = 300;
-  const pad = { l: 64, r: 16, t: 36, b: 48 };
+  const pad = { l: 64, r: 40, t: 36, b: 48 };
   const legendH = 24;
   const width = W * names.length;
   const height = H + legendH;
@@ -283,18 +297,35 @@ export function seriesChart(summary) {
   ];
   names.forEach((name, i) => {
     const points = cases.filter((c) => c.series.name === name);
+    const total = points.some((p) => p.series.plot === 'total');
+    const value = (p) => (total ? p.medianMs : p.msPerOp * 1000);
     const xs = [...new Set(points.map((p) => p.series.x))].sort((a, b) => a - b);
     const lo = Math.log10(xs[0]);
     const hi = Math.max(Math.log10(xs.at(-1)), lo + 1);
-    const maxY = Math.max(...points.map((p) => p.msPerOp * 1000)) * 1.1;
+    const vs = points.map(value);
     const x0 = i * W + pad.l;
     const x1 = (i + 1) * W - pad.r;
     const y0 = H - pad.b;
     const y1 = pad.t;
     const px = (x) => x0 + ((Math.log10(x) - lo) / (hi - lo)) * (x1 - x0);
-    const py = (us) => y0 - (us / maxY) * (y0 - y1);
+    let py;
+    let ticks;
+    if (total) {
+      const ylo = Math.floor(Math.log10(Math.min(...vs)));
+      const yhi = Math.max(Math.ceil(Math.log10(Math.max(...vs))), ylo + 1);
+      py = (v) => y0 - ((Math.log10(v) - ylo) / (yhi - ylo)) * (y0 - y1);
+      ticks = [];
+      for (let e = ylo; e <= yhi; e++) ticks.push(10 ** e);
+    } else {
+      const maxY = Math.max(...vs) * 1.1;
+      py = (v) => y0 - (v / maxY) * (y0 - y1);
+      const step = niceStep(maxY / 5);
+      ticks = [];
+      for (let y = 0; y <= maxY; y += step) ticks.push(y);
+    }
+    const unit = total ? 'ms in all (log scale)' : 'µs per change';
     out.push(
-      `<text x="${(x0 + x1) / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(name)}: µs per change</text>`,
+      `<text x="${(x0 + x1) / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${esc(name)}: ${unit}</text>`,
       `<line x1="${x0}" y1="${y0}" x2="${x1}" y2="${y0}" stroke="#333"/>`,
       `<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y1}" stroke="#333"/>`,
     );
@@ -305,18 +336,17 @@ export function seriesChart(summary) {
       );
     }
     out.push(`<text x="${(x0 + x1) / 2}" y="${y0 + 36}" text-anchor="middle">changes stored</text>`);
-    const step = niceStep(maxY / 5);
-    for (let y = 0; y <= maxY; y += step) {
+    for (const y of ticks) {
       out.push(
-        `<line x1="${x0 - 4}" y1="${py(y)}" x2="${x1}" y2="${py(y)}" stroke="${y === 0 ? '#333' : '#ddd'}"/>`,
-        `<text x="${x0 - 8}" y="${py(y) + 4}" text-anchor="end">${+y.toPrecision(3)}</text>`,
+        `<line x1="${x0 - 4}" y1="${py(y)}" x2="${x1}" y2="${py(y)}" stroke="${y === ticks[0] ? '#333' : '#ddd'}"/>`,
+        `<text x="${x0 - 8}" y="${py(y) + 4}" text-anchor="end">${(+y.toPrecision(3)).toLocaleString('en-US')}</text>`,
       );
     }
     for (const who of contenders) {
       const line = points
         .filter((p) => p.contender === who)
         .sort((a, b) => a.series.x - b.series.x)
-        .map((p) => [px(p.series.x), py(p.msPerOp * 1000)]);
+        .map((p) => [px(p.series.x), py(value(p))]);
       if (line.length === 0) continue;
       out.push(
         `<polyline fill="none" stroke="${color(who)}" stroke-width="2" points="${line.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`,

@@ -5,10 +5,13 @@
 //   npm run bench -- --reps=5 --warmup=1 --suite=persister --changes=10000 --scaleMax=1000000
 //
 // Runner options: --reps --warmup --suite --workload --contender (comma-separated; workload and
-// contender match by substring) --serve=build|dev (default build) --out (file stem, default
-// latest) --port (5180) --timeout (seconds per phase, 900) --headed. Every other --key=number
+// contender match by substring) --serve=build|dev (default build) --ref=<commit> (bench a
+// committed tree instead of the working tree) --out (file stem, default latest) --port (5180)
+// --timeout (seconds per phase, 900) --headed. Every other --key=number
 // goes to the suites as an option.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
@@ -19,7 +22,7 @@ import { summarize, writeReport } from './report.mjs';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
-const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve'];
+const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve', 'ref'];
 const RUNNER_NUMBERS = { reps: 5, warmup: 1, port: 5180, timeout: 900 };
 
 /** Splits `--key=value` arguments into runner settings and suite options. */
@@ -31,6 +34,7 @@ function parseArgs(argv) {
     contender: '',
     out: 'latest',
     serve: 'build',
+    ref: '',
     headed: false,
   };
   const options = {};
@@ -82,8 +86,14 @@ const DEPS = [
  * frozen when the run starts although other files in the tree keep changing; with
  * `--serve=dev`, Vite's dev server, quicker to iterate with.
  */
-async function startServer(mode, port) {
-  const common = { configFile: false, root, logLevel: 'warn', clearScreen: false, worker: { format: 'es' } };
+async function startServer(mode, port, source) {
+  const common = {
+    configFile: false,
+    root: source,
+    logLevel: 'warn',
+    clearScreen: false,
+    worker: { format: 'es' },
+  };
   if (mode === 'dev') {
     const server = await createServer({
       ...common,
@@ -106,7 +116,7 @@ async function startServer(mode, port) {
       emptyOutDir: true,
       target: 'es2022',
       chunkSizeWarningLimit: 1e9,
-      rollupOptions: { input: join(root, 'bench/page.html') },
+      rollupOptions: { input: join(source, 'bench/page.html') },
     },
   });
   const server = await preview({
@@ -117,12 +127,34 @@ async function startServer(mode, port) {
   return { url: `http://127.0.0.1:${port}/bench/page.html`, close: () => server.close() };
 }
 
+const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+
+/**
+ * The tree to build: the working tree, or with `--ref` a commit exported by `git archive` into
+ * .tmp/ (its modules still resolve from this repository's node_modules), so a run measures
+ * committed code even while others are editing the working tree.
+ */
+async function checkout(ref) {
+  if (ref === '') {
+    const dirty = git('status', '--porcelain', '--', 'src', 'workers', 'bench') !== '';
+    return { source: root, commit: `${git('rev-parse', 'HEAD')}${dirty ? ' + uncommitted changes' : ''}` };
+  }
+  const sha = git('rev-parse', '--verify', `${ref}^{commit}`);
+  const source = join(root, '.tmp/bench-src', sha);
+  if (!existsSync(join(source, 'package.json'))) {
+    await mkdir(source, { recursive: true });
+    execFileSync('sh', ['-c', `git archive ${sha} | tar -x -C '${source}'`], { cwd: root });
+  }
+  return { source, commit: sha };
+}
+
 async function main() {
   const { runner, options } = parseArgs(process.argv.slice(2));
   const started = new Date();
   const loadStart = loadavg();
   const { module: pw } = await runnerImport(join(root, 'playwright.config.ts'));
-  const server = await startServer(runner.serve, runner.port);
+  const { source, commit } = await checkout(runner.ref);
+  const server = await startServer(runner.serve, runner.port, source);
   // A profile on disk: a Playwright incognito context keeps IndexedDB in memory, which would
   // make every durability figure meaningless.
   const profile = await mkdtemp(join(tmpdir(), 'larder-bench-'));
@@ -138,7 +170,7 @@ async function main() {
     ],
   });
   try {
-    await benchmark(context, server.url, runner, options, started, loadStart);
+    await benchmark(context, server.url, runner, options, { started, loadStart, commit });
   } finally {
     await context.close();
     await server.close();
@@ -146,7 +178,7 @@ async function main() {
   }
 }
 
-async function benchmark(context, url, runner, options, started, loadStart) {
+async function benchmark(context, url, runner, options, { started, loadStart, commit }) {
   let page = context.pages()[0] ?? (await context.newPage());
   const watch = (p) => {
     p.on('pageerror', (e) => console.error(`  page error: ${e.message}`));
@@ -236,6 +268,7 @@ async function benchmark(context, url, runner, options, started, loadStart) {
     suites,
     records: [...records.values()],
     loadStart,
+    commit,
   });
   const table = await writeReport(summary, join(root, 'bench/results'), runner.out);
   console.log(table);

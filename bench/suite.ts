@@ -29,10 +29,11 @@ export interface BenchCase {
    */
   reload?: boolean;
   /**
-   * Plots the case as one point of a series: the runner charts the median time per operation
-   * of every contender against `x` (e.g. the number of stored changes).
+   * Plots the case as one point of a series: the runner charts, against `x` (e.g. the number
+   * of stored changes), every contender's median time per operation (`plot` 'per-op', the
+   * default) or in all ('total', on log scales, where a straight line of slope 1 is linear).
    */
-  series?: { name: string; x: number };
+  series?: { name: string; x: number; plot?: 'per-op' | 'total' };
 }
 
 /**

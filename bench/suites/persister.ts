@@ -72,7 +72,7 @@ function writeCase(
   contender: Contender,
   reference: Contender,
   data: () => Change[][],
-  series?: { name: string; x: number },
+  series?: BenchCase['series'],
 ): BenchCase {
   const db = dbName(workload, contender);
   let store: ChangeStore | undefined;
@@ -110,7 +110,7 @@ function coldLoadCase(
   data: () => Change[],
   batch: number,
   use: (chunks: Uint8Array[]) => number,
-  series?: { name: string; x: number },
+  series?: BenchCase['series'],
 ): BenchCase {
   const db = dbName(workload, contender);
   let store: ChangeStore | undefined;
@@ -241,7 +241,7 @@ const suite: BenchSuite = {
               check(SCALE_LOAD, chunks.length, n);
               return chunks.length;
             },
-            { name: SCALE_LOAD, x: n },
+            { name: SCALE_LOAD, x: n, plot: 'total' },
           ),
         );
       }
