@@ -25,6 +25,8 @@ import { checkString } from './validate.js';
 export class StoreClient implements Store {
   readonly name: string;
   readonly #api: EngineApi;
+  /** Taken once: reading a member of a released remote throws, and tables outlive close(). */
+  readonly #logTracker: EngineApi['logTracker'];
   readonly #ctx: ClientContext;
   readonly #dispose: () => void;
   readonly #unlisten: () => void;
@@ -40,6 +42,7 @@ export class StoreClient implements Store {
   constructor(name: string, api: EngineApi, mark: MarkTransfer, dispose: () => void, flushOnHide: boolean) {
     this.name = name;
     this.#api = api;
+    this.#logTracker = api.logTracker;
     this.#dispose = dispose;
     this.#ctx = createClientContext(mark, () => this.#closing !== undefined);
     // A failed flush keeps its writes buffered in the engine; the next flush reports it.
@@ -64,18 +67,18 @@ export class StoreClient implements Store {
   logTracker<Op = unknown>(prefix: string): Promise<LogTracker<Op>> {
     return this.#ctx.call(async () => {
       checkString(prefix, 'prefix');
-      await this.#api.logTracker.init();
-      return createLogTrackerClient<Op>(this.#api.logTracker, prefix, this.#ctx);
+      await this.#logTracker.init();
+      return createLogTrackerClient<Op>(this.#logTracker, prefix, this.#ctx);
     });
   }
 
   table(name: string): Table {
     checkString(name, 'name');
-    return createTableClient(this.#api.logTracker, name, this.#ctx);
+    return createTableClient(this.#logTracker, name, this.#ctx);
   }
 
   batch(): Batch {
-    return createBatchClient(this.#api.logTracker, this.#ctx);
+    return createBatchClient(this.#logTracker, this.#ctx);
   }
 
   opStore(space: string, options?: OpStoreOptions): OpStore {

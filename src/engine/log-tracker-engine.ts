@@ -1,4 +1,3 @@
-import { unwrap } from 'idb';
 import type { DecodedEntry } from '../contracts/log-tracker.js';
 import type { Connection } from './connection.js';
 import { STORES } from './schema.js';
@@ -71,16 +70,26 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
     return this.#conn.run(
       BATCH_STORES,
       'readwrite',
-      // Raw requests: their failures reach the transaction (whose error runIn reports) without
-      // one promise per request that nobody would await once the first one fails.
       async (tx) => {
-        const entries = unwrap(tx.objectStore(STORES.logEntries));
-        const tables = unwrap(tx.objectStore(STORES.tables));
-        for (const op of ops) {
-          if (op.kind === 'track') entries.add(op.row, [op.prefix, op.peer, encodeU63(op.idx)]);
-          else if (op.kind === 'put') tables.put(op.value, [op.table, op.key]);
-          else tables.delete([op.table, op.key]);
+        const entries = tx.objectStore(STORES.logEntries);
+        const tables = tx.objectStore(STORES.tables);
+        const requests: Array<Promise<unknown>> = [];
+        try {
+          for (const op of ops) {
+            if (op.kind === 'track')
+              requests.push(entries.add(op.row, [op.prefix, op.peer, encodeU63(op.idx)]));
+            else if (op.kind === 'put') requests.push(tables.put(op.value, [op.table, op.key]));
+            else requests.push(tables.delete([op.table, op.key]));
+          }
+        } catch (e) {
+          // A request that cannot even be issued aborts the transaction, and with it the ones
+          // issued before: their rejections are expected, not unhandled.
+          for (const r of requests) r.catch(() => undefined);
+          throw e;
         }
+        // The failing request rejects before the transaction aborts, so runIn reports its
+        // ConstraintError ('conflict') rather than the abort that follows.
+        await Promise.all(requests);
       },
       // A resolved commit must survive a crash right after it (API.md section 5).
       'strict',
@@ -126,7 +135,9 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
   }
 
   tableGet(table: string, key: IDBValidKey): Promise<unknown> {
-    return this.#conn.run([STORES.tables], 'readonly', (tx) => tx.objectStore(STORES.tables).get([table, key]));
+    return this.#conn.run([STORES.tables], 'readonly', (tx) =>
+      tx.objectStore(STORES.tables).get([table, key]),
+    );
   }
 
   async tableGetAll(table: string): Promise<Array<[IDBValidKey, unknown]>> {
