@@ -29,13 +29,26 @@ export async function openDatabase(name: string, upgrade?: (db: IDBDatabase) => 
   return db;
 }
 
-/** Deletes database `name`; rejects rather than hangs when a connection will not close. */
+/**
+ * Deletes database `name`; rejects rather than hangs when a connection will not close. A
+ * connection that closed with transactions still running reports `blocked` too, and then lets
+ * the delete through once they finish: that gets a few seconds' grace.
+ */
 export function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const req = indexedDB.deleteDatabase(name);
-    req.onsuccess = () => resolve();
-    req.onerror = () => reject(req.error ?? new Error(`deleting ${name} failed`));
-    req.onblocked = () => reject(new Error(`deleting ${name} is blocked by an open connection`));
+    req.onsuccess = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.onerror = () => {
+      clearTimeout(timer);
+      reject(req.error ?? new Error(`deleting ${name} failed`));
+    };
+    req.onblocked = () => {
+      timer ??= setTimeout(() => reject(new Error(`deleting ${name} is blocked by an open connection`)), 10_000);
+    };
   });
 }
 
