@@ -23,7 +23,7 @@ import { summarize, writeReport } from './report.mjs';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
 const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve', 'ref'];
-const RUNNER_NUMBERS = { reps: 5, warmup: 1, port: 5180, timeout: 900 };
+const RUNNER_NUMBERS = { reps: 3, warmup: 1, port: 5180, timeout: 900 };
 
 /** Splits `--key=value` arguments into runner settings and suite options. */
 function parseArgs(argv) {
