@@ -74,6 +74,7 @@ function checkOptions(options: StoreOptions): EngineOptions {
   }
   if (flushOnHide !== undefined && typeof flushOnHide !== 'boolean') invalid('flushOnHide must be a boolean');
   if (writeBehind === undefined) return {};
+  if (typeof writeBehind !== 'object' || writeBehind === null) invalid('writeBehind must be an object');
   const { maxDelayMs, maxBytes } = writeBehind;
   if (
     maxDelayMs !== undefined &&

@@ -25,8 +25,11 @@ import { checkString } from './validate.js';
 export class StoreClient implements Store {
   readonly name: string;
   readonly #api: EngineApi;
-  /** Taken once: reading a member of a released remote throws, and tables outlive close(). */
-  readonly #logTracker: EngineApi['logTracker'];
+  /**
+   * The engine's members, taken once: reading a member of a released remote throws, and the
+   * clients made after close() must still reject with 'closed' rather than throw.
+   */
+  readonly #parts: Pick<EngineApi, 'persister' | 'consensus' | 'logState' | 'logTracker' | 'opStore'>;
   readonly #ctx: ClientContext;
   readonly #dispose: () => void;
   readonly #unlisten: () => void;
@@ -42,7 +45,8 @@ export class StoreClient implements Store {
   constructor(name: string, api: EngineApi, mark: MarkTransfer, dispose: () => void, flushOnHide: boolean) {
     this.name = name;
     this.#api = api;
-    this.#logTracker = api.logTracker;
+    const { persister, consensus, logState, logTracker, opStore } = api;
+    this.#parts = { persister, consensus, logState, logTracker, opStore };
     this.#dispose = dispose;
     this.#ctx = createClientContext(mark, () => this.#closing !== undefined);
     // A failed flush keeps its writes buffered in the engine; the next flush reports it.
@@ -53,37 +57,37 @@ export class StoreClient implements Store {
 
   persister(docId: string): Persister {
     checkString(docId, 'docId');
-    return createPersisterClient(this.#api.persister, docId, this.#ctx, () => this.flush());
+    return createPersisterClient(this.#parts.persister, docId, this.#ctx, () => this.flush());
   }
 
   consensus(): Consensus {
-    return createConsensusClient(this.#api.consensus, this.#ctx);
+    return createConsensusClient(this.#parts.consensus, this.#ctx);
   }
 
   logState(): LogStatePersistence {
-    return createLogStateClient(this.#api.logState, this.#ctx);
+    return createLogStateClient(this.#parts.logState, this.#ctx);
   }
 
   logTracker<Op = unknown>(prefix: string): Promise<LogTracker<Op>> {
     return this.#ctx.call(async () => {
       checkString(prefix, 'prefix');
-      await this.#logTracker.init();
-      return createLogTrackerClient<Op>(this.#logTracker, prefix, this.#ctx);
+      await this.#parts.logTracker.init();
+      return createLogTrackerClient<Op>(this.#parts.logTracker, prefix, this.#ctx);
     });
   }
 
   table(name: string): Table {
     checkString(name, 'name');
-    return createTableClient(this.#logTracker, name, this.#ctx);
+    return createTableClient(this.#parts.logTracker, name, this.#ctx);
   }
 
   batch(): Batch {
-    return createBatchClient(this.#logTracker, this.#ctx);
+    return createBatchClient(this.#parts.logTracker, this.#ctx);
   }
 
   opStore(space: string, options?: OpStoreOptions): OpStore {
     checkString(space, 'space');
-    return createOpStoreClient(this.#api.opStore, space, options, this.#ctx);
+    return createOpStoreClient(this.#parts.opStore, space, options, this.#ctx);
   }
 
   flush(): Promise<number> {

@@ -81,22 +81,39 @@ export async function openRemoteEngine(
           name: 'larder',
         })
       : undefined;
-  const port: Endpoint = owned ?? (endpoint as Endpoint);
-  const host = wrap<EngineHost>(port);
+  const host = owned === undefined ? callerHost(endpoint as Endpoint) : wrap<EngineHost>(owned);
+  // Releasing a host sends Comlink's RELEASE, which stops the other side from serving at all:
+  // right for the kit's own worker (terminated anyway), wrong for a caller's shared endpoint.
+  const release = () => {
+    if (owned !== undefined) {
+      host[releaseProxy]();
+      owned.terminate();
+    }
+  };
   let engine: Remote<EngineApi>;
   try {
     engine = (await host.open(name, options)) as unknown as Remote<EngineApi>;
   } catch (e) {
-    host[releaseProxy]();
-    owned?.terminate();
+    release();
     throw e;
   }
   return {
     api: engine as unknown as EngineApi,
     dispose() {
       engine[releaseProxy]();
-      host[releaseProxy]();
-      owned?.terminate();
+      release();
     },
   };
+}
+
+/** One host proxy per caller endpoint, however many stores it serves. */
+const callerHosts = new WeakMap<Endpoint, Remote<EngineHost>>();
+
+function callerHost(endpoint: Endpoint): Remote<EngineHost> {
+  let host = callerHosts.get(endpoint);
+  if (host === undefined) {
+    host = wrap<EngineHost>(endpoint);
+    callerHosts.set(endpoint, host);
+  }
+  return host;
 }

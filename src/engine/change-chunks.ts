@@ -87,6 +87,8 @@ export function encodeChunk(doc: string, ops: Iterable<ChangeOp>): ChangeChunk {
 export interface Replayed {
   /** Live changes by {@link changeKey}; the values are views into chunk buffers. */
   live: Map<string, ChangeOp>;
+  /** Bytes of the live changes. */
+  liveBytes: number;
   /** Bytes held by chunks that are no longer live (overwritten or removed). */
   deadBytes: number;
 }
@@ -116,7 +118,7 @@ export function replayChunks(chunks: readonly ChangeChunk[]): Replayed {
   }
   let liveBytes = 0;
   for (const op of live.values()) liveBytes += (op.bytes as Uint8Array).byteLength;
-  return { live, deadBytes: storedBytes - liveBytes };
+  return { live, liveBytes, deadBytes: storedBytes - liveBytes };
 }
 
 /** The largest chunk compaction writes; bigger documents are rewritten as several chunks. */

@@ -148,7 +148,15 @@ export async function runIn<T, Mode extends IDBTransactionMode>(
   try {
     tx = db.transaction(stores, mode, { durability }) as unknown as Tx<Mode>;
     const done = tx.done;
-    const [result] = await Promise.all([fn(tx), done]);
+    let pending: Promise<T> | T;
+    try {
+      pending = fn(tx);
+    } catch (e) {
+      // The abort below rejects `done`; the error that matters is this one.
+      done.catch(() => undefined);
+      throw e;
+    }
+    const [result] = await Promise.all([pending, done]);
     return result;
   } catch (e) {
     if (tx === undefined) throw toStoreError(e);

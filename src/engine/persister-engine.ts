@@ -269,8 +269,8 @@ export class PersisterEngine implements PersisterEngineApi {
       [STORES.changes],
       (tx) => tx.objectStore(STORES.changes).index('doc').getAll(docId) as Promise<ChangeChunk[]>,
     );
-    const { live, deadBytes } = replayChunks(chunks);
-    if (chunks.length > COMPACT_CHUNKS || (deadBytes > COMPACT_DEAD_BYTES && deadBytes > live.size)) {
+    const { live, liveBytes, deadBytes } = replayChunks(chunks);
+    if (chunks.length > COMPACT_CHUNKS || (deadBytes > COMPACT_DEAD_BYTES && deadBytes > liveBytes)) {
       this.#compact(docId);
     }
     for (const d of overlay) {
