@@ -6,7 +6,8 @@ import type { EngineApi, EngineOptions } from './engine-api.js';
 import { LogStateEngine } from './log-state-engine.js';
 import { LogTrackerEngine } from './log-tracker-engine.js';
 import { OpStoreEngine } from './op-store-engine.js';
-import { DEFAULT_WRITE_BEHIND, PersisterEngine } from './persister-engine.js';
+import { PersisterEngine } from './persister-engine.js';
+import { DEFAULT_WRITE_BEHIND } from './write-behind-queue.js';
 import type { MarkTransfer } from './transfer.js';
 
 /** The IndexedDB database name of the store `name`. */

@@ -1,20 +1,11 @@
-import type { IDBPDatabase } from 'idb';
 import type { StoredSizes } from '../contracts/persister.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import { encodeChunk, repack, replayChunks, type ChangeChunk, type ChangeOp } from './change-chunks.js';
 import { runIn, type Connection, type Tx } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
-import { toHex, WriteBuffer, type DocBuffer } from './write-buffer.js';
-
-/** Write-behind settings, resolved. */
-export interface WriteBehind {
-  maxDelayMs: number;
-  maxBytes: number;
-}
-
-/** The defaults of {@link WriteBehind}, chosen by `npm run bench`. */
-export const DEFAULT_WRITE_BEHIND: WriteBehind = { maxDelayMs: 10, maxBytes: 4 * 1024 * 1024 };
+import { toHex, type DocBuffer, type WriteBuffer } from './write-buffer.js';
+import { WriteBehindQueue, type WriteBehind } from './write-behind-queue.js';
 
 /**
  * The Persister side of the engine API: every method takes the docId, binary lists travel
@@ -41,38 +32,28 @@ const COMPACT_CHUNKS = 64;
 const COMPACT_DEAD_BYTES = 1024 * 1024;
 
 /**
- * Persister storage with a write-behind buffer.
+ * Persister storage: changes packed into chunks, documents and sync states, written through a
+ * {@link WriteBehindQueue}.
  *
  * @remarks
- * Flushes run one at a time, so a failed flush can put its writes back under newer ones
- * without resurrecting overwritten values. Reads overlay what is buffered or being committed
- * on what they read, which gives read-your-writes without waiting for a flush.
+ * Reads overlay what is buffered or being committed on what they read, which gives
+ * read-your-writes without waiting for a flush.
  */
 export class PersisterEngine implements PersisterEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
-  readonly #options: WriteBehind;
-  #pending = new WriteBuffer();
-  /** Buffers whose transaction has been created and has not settled yet. */
-  #inflight: WriteBuffer[] = [];
-  #chain: Promise<unknown> = Promise.resolve();
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #queue: WriteBehindQueue;
   #compacting = new Set<string>();
 
   constructor(conn: Connection, mark: MarkTransfer, options: WriteBehind) {
     this.#conn = conn;
     this.#mark = mark;
-    this.#options = options;
-    conn.onBeforeClose((db) => {
-      if (!this.#pending.empty) this.#write(db, 'strict').catch(() => undefined);
-    });
+    this.#queue = new WriteBehindQueue(conn, options, WRITE_STORES, writeBuffer);
   }
 
   /** Bytes written but not committed yet. */
   get pendingBytes(): number {
-    let n = this.#pending.bytes;
-    for (const b of this.#inflight) n += b.bytes;
-    return n;
+    return this.#queue.pendingBytes;
   }
 
   /**
@@ -82,62 +63,12 @@ export class PersisterEngine implements PersisterEngineApi {
    * @returns the bytes this flush committed.
    */
   flush(durability: IDBTransactionDurability = 'strict'): Promise<number> {
-    const next = this.#chain.then(
-      () => this.#flushOnce(durability),
-      () => this.#flushOnce(durability),
-    );
-    this.#chain = next.catch(() => undefined);
-    return next;
-  }
-
-  async #flushOnce(durability: IDBTransactionDurability): Promise<number> {
-    if (this.#pending.empty) return 0;
-    const db = await this.#conn.db();
-    // A versionchange may have written the buffer while the connection was awaited.
-    if (this.#pending.empty) return 0;
-    return this.#write(db, durability);
-  }
-
-  /** Swaps the buffer out and creates its transaction, synchronously. */
-  #write(db: IDBPDatabase, durability: IDBTransactionDurability): Promise<number> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const buf = this.#pending;
-    this.#pending = new WriteBuffer();
-    this.#inflight.push(buf);
-    const settle = () => (this.#inflight = this.#inflight.filter((b) => b !== buf));
-    return runIn(db, WRITE_STORES, 'readwrite', (tx) => writeBuffer(tx, buf), durability).then(
-      () => {
-        settle();
-        return buf.bytes;
-      },
-      (e: unknown) => {
-        settle();
-        this.#pending = this.#pending.mergeOver(buf);
-        this.#schedule();
-        throw e;
-      },
-    );
-  }
-
-  /** Arms the write-behind timer, or flushes at once past `maxBytes`. */
-  #schedule(): void {
-    if (this.#pending.empty) return;
-    if (this.#pending.bytes >= this.#options.maxBytes) {
-      this.flush('relaxed').catch(() => undefined);
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        // A failure keeps the writes buffered; the next flush() retries and reports it.
-        this.flush('relaxed').catch(() => undefined);
-      }, this.#options.maxDelayMs);
-    }
+    return this.#queue.flush(durability);
   }
 
   /** Drops the write-behind timer; the buffer stays for a final flush. */
   stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#queue.stop();
   }
 
   async insertChanges(
@@ -149,7 +80,7 @@ export class PersisterEngine implements PersisterEngineApi {
     let start = 0;
     for (let i = 0; i < seqs.length; i++) {
       const end = changes.ends[i] as number;
-      this.#pending.setChange(
+      this.#queue.pending.setChange(
         docId,
         actors[i] as string,
         seqs[i] as number,
@@ -157,33 +88,33 @@ export class PersisterEngine implements PersisterEngineApi {
       );
       start = end;
     }
-    this.#schedule();
+    this.#queue.changed();
   }
 
   async removeChanges(docId: string, actors: string[], seqs: Float64Array): Promise<void> {
     for (let i = 0; i < seqs.length; i++) {
-      this.#pending.setChange(docId, actors[i] as string, seqs[i] as number, undefined);
+      this.#queue.pending.setChange(docId, actors[i] as string, seqs[i] as number, undefined);
     }
-    this.#schedule();
+    this.#queue.changed();
   }
 
   async setDocument(docId: string, data: Uint8Array): Promise<void> {
-    this.#pending.setDocument(docId, data);
-    this.#schedule();
+    this.#queue.pending.setDocument(docId, data);
+    this.#queue.changed();
   }
 
   async setSyncState(docId: string, peerId: Uint8Array, syncState: Uint8Array): Promise<void> {
-    this.#pending.setSyncState(docId, peerId, syncState);
-    this.#schedule();
+    this.#queue.pending.setSyncState(docId, peerId, syncState);
+    this.#queue.changed();
   }
 
   async removeSyncStates(docId: string, peerIds: PackedBytes): Promise<void> {
     let start = 0;
     for (const end of peerIds.ends) {
-      this.#pending.setSyncState(docId, peerIds.bytes.slice(start, end), undefined);
+      this.#queue.pending.setSyncState(docId, peerIds.bytes.slice(start, end), undefined);
       start = end;
     }
-    this.#schedule();
+    this.#queue.changed();
   }
 
   async getChanges(docId: string): Promise<PackedBytes> {
@@ -253,7 +184,7 @@ export class PersisterEngine implements PersisterEngineApi {
     fn: (tx: Tx<'readonly'>) => Promise<T>,
   ): Promise<[T, DocBuffer[]]> {
     const db = await this.#conn.db();
-    const overlay = [...this.#inflight, this.#pending];
+    const overlay = this.#queue.overlay();
     const stored = await runIn(db, stores, 'readonly', fn);
     const docs: DocBuffer[] = [];
     for (const b of overlay) {
