@@ -1,8 +1,10 @@
 import type { DhtArc } from '../contracts/op-store.js';
-import { arcContains, arcRanges, opIdLoc } from '../op-location.js';
+import { arcContains, opIdLoc } from '../op-location.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import type { Connection } from './connection.js';
-import { IndexPager, type PagedSource } from './index-pager.js';
+import { earliestInArc } from './earliest-in-arc.js';
+import type { OpRecord } from './op-record.js';
+import { RangePager } from './range-pager.js';
 import { nowMicros, OP_CLOCK_KEY, opClockNext } from './op-clock.js';
 import { STORES } from './schema.js';
 import { SliceHashStore, type SliceHashList } from './slice-hash-store.js';
@@ -52,26 +54,18 @@ export interface OpStoreEngineApi {
   retrieveSliceHashes(space: string, arc: DhtArc): Promise<SliceHashList>;
 }
 
-/** An `ops` record: what the indexes need, without the op's bytes (those are in `opData`). */
-interface OpRecord {
-  space: string;
-  id: ArrayBuffer;
-  loc: number;
-  createdAt: number;
-  storedAt: number;
-  size: number;
-}
-
 /**
  * Op storage by space, location and time.
  *
  * @remarks
- * Every query reads an index bounded by what it returns, never the whole space:
- * - a time slice reads `[space, createdAt]` within the slice and filters by location there, so
- *   it costs the ops of the slice (of every location), however many are stored;
+ * Every query reads a key range bounded by what it returns, never the whole space:
+ * - a time slice reads the `ops` records keyed `[space, createdAt, id]` within the slice, one
+ *   contiguous range, and filters by location there, so it costs the ops of the slice (of
+ *   every location), however many are stored. (Per arc range, a `[space, loc, createdAt]` index
+ *   would cost every op of the arc, of all times, which grows with the store.)
  * - bounded paging reads `[space, storedAt]` from `start` in growing chunks and stops at the
  *   budget, so it costs the ops stored since `start` up to the budget's last op;
- * - the earliest time in an arc races two scans, see {@link OpStoreEngine.earliestTimestampInArc}.
+ * - the earliest time in an arc races two scans, see {@link earliestInArc}.
  */
 export class OpStoreEngine implements OpStoreEngineApi {
   readonly #conn: Connection;
@@ -87,7 +81,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
   async processIncomingOps(space: string, ops: IncomingOps): Promise<void> {
     const n = ops.createdAt.length;
     const ids = split(ops.ids);
-    const keys = ids.map((id) => [space, id.buffer]);
+    const dataKeys = ids.map((id) => [space, id.buffer]);
     await this.#conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
       const opStore = tx.objectStore(STORES.ops);
       const opData = tx.objectStore(STORES.opData);
@@ -95,7 +89,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
       // The clock's high-water mark is read in the writing transaction, which IndexedDB runs
       // alone against every other writer of these stores, other tabs included.
       const [stored, last] = await Promise.all([
-        Promise.all(keys.map((k) => opStore.getKey(k))),
+        Promise.all(dataKeys.map((k) => opData.getKey(k))),
         meta.get(OP_CLOCK_KEY) as Promise<number | undefined>,
       ]);
       const now = nowMicros();
@@ -111,17 +105,18 @@ export class OpStoreEngine implements OpStoreEngineApi {
         if (stored[i] === undefined && !seen.has(hex)) {
           seen.add(hex);
           clock = opClockNext(clock, now);
+          const createdAt = ops.createdAt[i] as number;
           const record: OpRecord = {
             space,
             id: id.buffer,
             loc: opIdLoc(id),
-            createdAt: ops.createdAt[i] as number,
+            createdAt,
             storedAt: clock,
             size: ops.sizes[i] as number,
           };
-          writes.push(opStore.put(record, keys[i]));
+          writes.push(opStore.put(record, [space, createdAt, id.buffer]));
           // A copy of exactly the op's bytes: a view would store the whole packed buffer.
-          writes.push(opData.put(ops.data.bytes.slice(start, end), keys[i]));
+          writes.push(opData.put(ops.data.bytes.slice(start, end), dataKeys[i]));
         }
         start = end;
       }
@@ -137,11 +132,10 @@ export class OpStoreEngine implements OpStoreEngineApi {
     end: number,
   ): Promise<OpIdList> {
     if (arc === null || !(start < end)) return this.#idList([]);
+    // `[space, start]` sorts before every `[space, start, id]`, `[space, end]` before every
+    // `[space, end, id]`: the range holds exactly `start <= createdAt < end`.
     const records = (await this.#conn.run([STORES.ops], 'readonly', (tx) =>
-      tx
-        .objectStore(STORES.ops)
-        .index('created')
-        .getAll(IDBKeyRange.bound([space, start], [space, end], false, true)),
+      tx.objectStore(STORES.ops).getAll(IDBKeyRange.bound([space, start], [space, end])),
     )) as OpRecord[];
     return this.#idList(records.filter((r) => arcContains(arc, r.loc)));
   }
@@ -163,9 +157,9 @@ export class OpStoreEngine implements OpStoreEngineApi {
   }
 
   async filterOutExistingOps(space: string, ids: PackedBytes): Promise<Uint32Array> {
-    const keys = await this.#conn.run([STORES.ops], 'readonly', (tx) => {
-      const opStore = tx.objectStore(STORES.ops);
-      return Promise.all(split(ids).map((id) => opStore.getKey([space, id.buffer])));
+    const keys = await this.#conn.run([STORES.opData], 'readonly', (tx) => {
+      const opData = tx.objectStore(STORES.opData);
+      return Promise.all(split(ids).map((id) => opData.getKey([space, id.buffer])));
     });
     const missing: number[] = [];
     keys.forEach((k, i) => {
@@ -189,12 +183,11 @@ export class OpStoreEngine implements OpStoreEngineApi {
       const taken: OpRecord[] = [];
       let total = 0;
       if (arc !== null) {
-        const pager = new IndexPager<OpRecord, 'storedAt'>(
+        const pager = new RangePager<OpRecord>(
           tx.objectStore(STORES.ops).index('stored'),
-          space,
-          'storedAt',
-          start,
-          Infinity,
+          [space, start],
+          [space, []],
+          (r) => [space, r.storedAt],
         );
         while (!pager.done) {
           for (const r of await pager.next()) {
@@ -210,37 +203,12 @@ export class OpStoreEngine implements OpStoreEngineApi {
     return this.#idList(taken, { next });
   }
 
-  /**
-   * Resolves the smallest `createdAt` in the arc by racing two index scans, chunk for chunk:
-   * `[space, createdAt]` ascending until the first op in the arc, and `[space, loc]` over the
-   * arc's ranges to their end. The first to finish answers, so the cost is about twice the
-   * cheaper one: few reads for an arc holding most ops, few for an arc holding few.
-   */
+  /** Resolves the smallest `createdAt` in the arc: see {@link earliestInArc} for the plan. */
   async earliestTimestampInArc(space: string, arc: DhtArc): Promise<number | undefined> {
     if (arc === null) return undefined;
-    return this.#conn.run([STORES.ops], 'readonly', async (tx) => {
+    return this.#conn.run([STORES.ops], 'readonly', (tx) => {
       const ops = tx.objectStore(STORES.ops);
-      const byTime = new IndexPager<OpRecord, 'createdAt'>(
-        ops.index('created'),
-        space,
-        'createdAt',
-        -Infinity,
-        Infinity,
-      );
-      const byLoc = arcRanges(arc).map(
-        ([low, high]) =>
-          new IndexPager<OpRecord, 'loc'>(ops.index('loc') as PagedSource, space, 'loc', low, high),
-      );
-      let earliest: number | undefined;
-      for (;;) {
-        const locPager = byLoc.find((p) => !p.done);
-        const [timed, located] = await Promise.all([byTime.next(), locPager?.next() ?? []]);
-        const first = timed.find((r) => arcContains(arc, r.loc));
-        if (first !== undefined) return first.createdAt;
-        if (byTime.done) return undefined;
-        for (const r of located) if (earliest === undefined || r.createdAt < earliest) earliest = r.createdAt;
-        if (byLoc.every((p) => p.done)) return earliest;
-      }
+      return earliestInArc(ops, ops.index('loc'), space, arc);
     });
   }
 

@@ -23,9 +23,9 @@ export const STORES = {
   logEntries: 'logEntries',
   /** The app's own tables that batches write, keyed by `[table, key]`. */
   tables: 'tables',
-  /** OpStore op metadata (location, times, size), keyed by `[space, opId bytes]`. */
+  /** OpStore op metadata (location, times, size), keyed by `[space, createdAt, opId bytes]`. */
   ops: 'ops',
-  /** OpStore op bytes, keyed like `ops`: apart, so index queries never read op data. */
+  /** OpStore op bytes, keyed by `[space, opId bytes]`: apart, so queries never read op data. */
   opData: 'opData',
   /** OpStore slice hashes, keyed by `[space, arc, sliceIndex]`. */
   sliceHashes: 'sliceHashes',
@@ -65,14 +65,12 @@ const STEPS: readonly Upgrade[] = [
   },
   // v4: OpStore.
   (db) => {
-    // Time slices read 'created' bounded by the slice and filter by location within it, so
-    // their cost follows the slice, not the space. Bounded paging reads 'stored' from its start
-    // (storedAt is unique per store). earliestTimestampInArc races 'created' against 'loc'
-    // over the arc's ranges (see op-store-engine.ts).
+    // `ops` is keyed in time order, so a time slice is one contiguous key range, read without
+    // a lookup per op; it is filtered by location within the slice (see op-store-engine.ts).
+    // Index keys end in storedAt, unique per store, so scans can resume after any record.
     const ops = db.createObjectStore(STORES.ops);
-    ops.createIndex('created', ['space', 'createdAt']);
     ops.createIndex('stored', ['space', 'storedAt']);
-    ops.createIndex('loc', ['space', 'loc']);
+    ops.createIndex('loc', ['space', 'loc', 'storedAt']);
     db.createObjectStore(STORES.opData);
     db.createObjectStore(STORES.sliceHashes);
     db.createObjectStore(STORES.meta);
