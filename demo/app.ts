@@ -91,6 +91,7 @@ class App {
     const replica = this.#replica;
     replica.onError((e) => {
       this.#saveFailed = true;
+      this.#shell.showSaveState('failed');
       this.#report(e);
     });
     replica.beforeMerge((doc) => this.#board.holdSelection(doc));
@@ -102,12 +103,18 @@ class App {
     this.#inspector.showTabs(this.#tabId, []);
     this.#sync.start();
     addEventListener('pagehide', () => void this.#sync.stop().then(() => this.#store.flush()));
+    // larder flushes on pagehide; on a reload that can come too late to commit before the page's
+    // worker is torn down. beforeunload comes first, when the navigation starts.
+    addEventListener('beforeunload', () => void this.#store.flush());
     // A page restored from the back/forward cache said goodbye to its peers: start afresh.
     addEventListener('pageshow', (e) => e.persisted && location.reload());
     void this.#refresh(true);
     setInterval(() => document.visibilityState === 'visible' && void this.#refresh(false), 1000);
     setInterval(() => document.visibilityState === 'visible' && void this.#refreshBrowserStorage(), 5000);
     void this.#refreshBrowserStorage();
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void this.#refresh(false);
+    });
     if (controlled) void cacheLoadedUrls().then((state) => this.#inspector.showOffline(state));
     else this.#inspector.showOffline('serviceWorker' in navigator ? 'failed' : 'unsupported');
   }
@@ -207,10 +214,17 @@ class App {
         this.#store.stats(),
       ]);
       this.#inspector.showSizes(sizes, peers.length);
-      this.#inspector.showPending(stats.pendingBytes);
       const pending = stats.pendingBytes > 0 || this.#replica.unsaved > 0;
-      this.#shell.showSaveState(this.#saveFailed && pending ? 'failed' : pending ? 'saving' : 'saved');
-      if (!pending) this.#saveFailed = false;
+      const state = this.#saveFailed && pending ? 'failed' : pending ? 'saving' : 'saved';
+      this.#inspector.showPending(stats.pendingBytes, state);
+      this.#shell.showSaveState(state);
+      if (!pending && this.#saveFailed) {
+        // Everything refused earlier is on disk now: the full-disk warning no longer applies.
+        this.#saveFailed = false;
+        if (this.#shell.problem === undefined || this.#shell.problem.code === 'quota-exceeded') {
+          this.#shell.resolveProblem();
+        }
+      }
       // Write-behind commits in the background; a commit that fails (a full disk) keeps its
       // writes buffered and reports on the next flush. Ask for one when bytes stay pending.
       this.#pendingPolls = pending ? this.#pendingPolls + 1 : 0;

@@ -23,6 +23,7 @@ export class InspectorView {
   readonly #meterFill: HTMLElement;
   readonly #usage: HTMLElement;
   readonly #persisted: HTMLElement;
+  readonly #persistNote: HTMLElement;
   readonly #persistButton: HTMLButtonElement;
   readonly #compactButton: HTMLButtonElement;
   readonly #compactStatus: HTMLElement;
@@ -69,7 +70,8 @@ export class InspectorView {
       this.#meterFill,
     );
     this.#usage = h('p', { class: 'muted', 'data-testid': 'usage' }, 'Measuring…');
-    this.#persisted = h('strong', { 'data-testid': 'persisted' }, '…');
+    this.#persisted = h('span', { 'data-testid': 'persisted' }, '…');
+    this.#persistNote = h('p', { class: 'muted' });
     this.#persistButton = h(
       'button',
       { class: 'btn', type: 'button', onClick: () => actions.persist() },
@@ -140,7 +142,12 @@ export class InspectorView {
         'Browser storage',
         this.#meter,
         this.#usage,
-        h('p', {}, 'Persistence: ', this.#persisted),
+        h(
+          'dl',
+          { class: 'stats' },
+          h('div', { class: 'stat' }, h('dt', {}, 'Persistence'), h('dd', {}, this.#persisted)),
+        ),
+        this.#persistNote,
         this.#persistButton,
         this.#persistStatus,
       ),
@@ -183,8 +190,8 @@ export class InspectorView {
   }
 
   /** Shows the bytes still in larder's write-behind buffer. */
-  showPending(bytes: number): void {
-    setBytes(this.#pending, bytes, bytes === 0 ? 'all saved' : 'saving');
+  showPending(bytes: number, state: 'saved' | 'saving' | 'failed'): void {
+    setBytes(this.#pending, bytes, { saved: 'all saved', saving: 'saving', failed: 'not saved' }[state]);
   }
 
   /** Shows the origin's usage and quota. */
@@ -208,11 +215,13 @@ export class InspectorView {
   /** Shows whether the origin's storage is persistent. */
   showPersisted(persisted: boolean | undefined): void {
     this.#persisted.textContent =
+      persisted === undefined ? 'Unknown' : persisted ? 'Persistent' : 'Best effort';
+    this.#persistNote.textContent =
       persisted === undefined
-        ? 'unknown'
+        ? 'This browser does not say whether it may clear this site’s data.'
         : persisted
-          ? 'persistent'
-          : 'best effort (the browser may clear it when space runs low)';
+          ? 'The browser keeps this site’s data until you clear it.'
+          : 'The browser may clear this site’s data when the disk runs low on space.';
     this.#persisted.dataset['persisted'] = String(persisted);
     this.#persistButton.hidden = persisted !== false;
   }

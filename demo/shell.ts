@@ -3,6 +3,8 @@ import { h } from './dom.js';
 
 /** What to tell people about an error, and what they can do. */
 export interface Problem {
+  /** The StoreError code behind it, when there is one. */
+  code?: string;
   title: string;
   detail: string;
   action?: { label: string; run: () => void };
@@ -16,6 +18,7 @@ export function describeError(e: unknown, compact?: () => void): Problem {
   const reload = { label: 'Reload', run: () => location.reload() };
   if (isStoreError(e, 'quota-exceeded')) {
     return {
+      code: e.code,
       title: 'Storage is full',
       detail:
         'This browser has no room left for the board. Your latest edits are kept in this tab and are saved as soon as there is space: compact the board, or free space in the browser’s site settings.',
@@ -24,6 +27,7 @@ export function describeError(e: unknown, compact?: () => void): Problem {
   }
   if (isStoreError(e, 'blocked')) {
     return {
+      code: e.code,
       title: 'The board is open in a newer version',
       detail:
         'Another tab runs a newer version of this app and holds the storage. Close the other Larder Board tabs, then reload this one.',
@@ -51,6 +55,7 @@ export class Shell {
   readonly #toast: HTMLElement;
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #problem: Problem | undefined;
+  #dismissed: string | undefined;
 
   constructor() {
     this.#app = byId('app');
@@ -100,8 +105,9 @@ export class Shell {
     );
   }
 
-  /** Shows a problem in the banner, or clears it. */
+  /** Shows a problem in the banner, or clears it. A kind of problem dismissed stays dismissed. */
   showProblem(problem: Problem | undefined): void {
+    if (problem?.code !== undefined && problem.code === this.#dismissed) return;
     this.#problem = problem;
     this.#banner.hidden = problem === undefined;
     if (problem === undefined) return this.#banner.replaceChildren();
@@ -112,10 +118,23 @@ export class Shell {
         : h('button', { class: 'btn', type: 'button', onClick: problem.action.run }, problem.action.label),
       h(
         'button',
-        { class: 'btn ghost', type: 'button', onClick: () => this.showProblem(undefined) },
+        {
+          class: 'btn ghost',
+          type: 'button',
+          onClick: () => {
+            this.#dismissed = problem.code;
+            this.showProblem(undefined);
+          },
+        },
         'Dismiss',
       ),
     );
+  }
+
+  /** Clears the problem on show and forgets dismissals: the trouble is over. */
+  resolveProblem(): void {
+    this.#dismissed = undefined;
+    this.showProblem(undefined);
   }
 
   /** The problem on show, if any. */

@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { addCard, expectBoard, openBoard, readBoard } from './support/demo-board.js';
+import {
+  addCard,
+  expectBoard,
+  openBoard,
+  plantSyncState,
+  readBoard,
+  shownBytes,
+} from './support/demo-board.js';
 
 test('two tabs edit one board, converge, and a reload keeps everything', async ({ context }) => {
   const a = await context.newPage();
@@ -61,4 +68,13 @@ test('two tabs edit one board, converge, and a reload keeps everything', async (
   await a.close();
   await b.reload();
   await expectBoard(b, final);
+});
+
+test('sync states of tabs not seen for weeks are removed, recent ones kept', async ({ context, page }) => {
+  const day = 24 * 60 * 60 * 1000;
+  await plantSyncState(context, 'aa'.repeat(16) + 'bb'.repeat(16), Date.now() - 30 * day);
+  await plantSyncState(context, 'cc'.repeat(16) + 'dd'.repeat(16), Date.now() - day);
+  await openBoard(page);
+  await expect(page.getByTestId('sync-bytes')).toContainText('1 state');
+  expect(await shownBytes(page, 'sync-bytes')).toBe(11);
 });

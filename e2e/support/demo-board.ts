@@ -153,3 +153,28 @@ export function checkExclusive(history: LeaseVersion[]): number {
   }
   return completed;
 }
+
+/**
+ * Stores a sync state as a tab of the demo would (demo/sync-states.ts): under the pair of tab
+ * ids, with a version byte and the last-seen time in front of Automerge's encoded state.
+ */
+export function plantSyncState(context: BrowserContext, pairHex: string, lastSeen: number): Promise<void> {
+  return inHarness(context, (page) =>
+    page.evaluate(
+      async ({ store, pairHex, lastSeen }) => {
+        const s = await window.larder.openStore(store, { engine: 'inline' });
+        try {
+          const peer = Uint8Array.from(pairHex.match(/../g) ?? [], (h) => parseInt(h, 16));
+          const bytes = new Uint8Array(11);
+          bytes[0] = 1;
+          new DataView(bytes.buffer).setFloat64(1, lastSeen, true);
+          bytes.set([67, 0], 9); // Automerge's encoding of a fresh sync state
+          await s.persister('board').setSyncState(peer, bytes);
+        } finally {
+          await s.close();
+        }
+      },
+      { store: DEMO_STORE, pairHex, lastSeen },
+    ),
+  );
+}

@@ -1,0 +1,80 @@
+import { expect, test, type Page } from '@playwright/test';
+import { addCard, openBoard } from './support/demo-board.js';
+
+const DIR = 'demo/screenshots';
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 860 };
+
+/** Fills the board with what a small team's week looks like. */
+async function fillBoard(page: Page): Promise<void> {
+  await page.getByRole('textbox', { name: 'Board name' }).fill('Launch week');
+  await addCard(page, 'To do', 'Write the release notes');
+  await addCard(page, 'To do', 'Record a two-minute demo video for the landing page');
+  await addCard(page, 'To do', 'Email the beta testers');
+  await addCard(page, 'Doing', 'Fix the sync bug on Safari');
+  await addCard(page, 'Doing', 'Review the pricing page copy');
+  await addCard(page, 'Done', 'Ship offline mode');
+}
+
+test('screenshots of the board and the inspector, at phone and desktop widths', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const desktop = await context.newPage();
+    await openBoard(desktop);
+    await fillBoard(desktop);
+    await desktop.getByRole('button', { name: 'Compact now' }).click();
+    await expect(desktop.getByTestId('compact-status')).toHaveAttribute('data-outcome', 'compacted');
+    await addCard(desktop, 'Done', 'Set up the status page');
+
+    // A second tab, at phone width: the two sync, and each shows the other.
+    const phone = await context.newPage();
+    await phone.setViewportSize(PHONE);
+    await openBoard(phone);
+    await expect(phone.getByTestId('peer-status')).toHaveText('1 other tab');
+    await expect(phone.getByTestId('column-done').getByTestId('card')).toHaveCount(2);
+    await expect(desktop.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
+    await desktop.bringToFront();
+    await desktop.locator(':focus').blur();
+    await desktop.mouse.move(0, 0);
+    await expect(desktop.getByTestId('save-status')).toHaveText('Saved');
+    // Each tab keeps a sync state about the other.
+    await expect(desktop.getByTestId('sync-bytes')).toContainText('2 states');
+    await desktop.screenshot({ path: `${DIR}/desktop-board.png`, fullPage: true });
+    await desktop
+      .getByRole('complementary', { name: 'Storage' })
+      .screenshot({ path: `${DIR}/desktop-inspector.png` });
+
+    await phone.bringToFront();
+    await expect(phone.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
+    await expect(phone.getByTestId('save-status')).toHaveText('Saved');
+    await phone.screenshot({ path: `${DIR}/phone-board.png` });
+    await phone.screenshot({ path: `${DIR}/phone-board-full.png`, fullPage: true });
+    await phone.getByRole('button', { name: 'Storage' }).click();
+    await expect(phone.getByRole('complementary', { name: 'Storage' })).toBeVisible();
+    await phone.screenshot({ path: `${DIR}/phone-inspector.png`, fullPage: true });
+  } finally {
+    await context.close();
+  }
+});
+
+test('screenshots of the empty board and a full disk, at phone width', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  try {
+    const page = await context.newPage();
+    await openBoard(page);
+    await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
+    await page.screenshot({ path: `${DIR}/phone-empty.png` });
+
+    const origin = new URL(page.url()).origin;
+    const cdp = await context.newCDPSession(page);
+    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 4000 });
+    await addCard(page, 'To do', 'A long note that will not fit on this disk. '.repeat(3).trim());
+    await expect(page.getByRole('alert')).toContainText('Storage is full');
+    await expect(page.getByTestId('save-status')).toHaveText('Not saved');
+    await page.locator(':focus').blur();
+    await page.screenshot({ path: `${DIR}/phone-storage-full.png` });
+  } finally {
+    await context.close();
+  }
+});
