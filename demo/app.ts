@@ -1,14 +1,15 @@
 import { openStore, type Persister, type Store } from '../src/index.js';
 import { startAutomerge } from './automerge.js';
-import { exportBackup, importBackup, BackupError } from './backup.js';
+import { BackupError, downloadBackup, exportBackup, importBackup } from './backup.js';
 import * as board from './board-doc.js';
 import { BoardReplica } from './board-replica.js';
 import { BoardView } from './board-view.js';
 import { compact, leaseKey } from './compaction.js';
-import { formatBytes, h } from './dom.js';
+import { formatBytes } from './dom.js';
 import { InspectorView } from './inspector-view.js';
 import { readLease } from './lease.js';
 import { cacheLoadedUrls, registerServiceWorker } from './offline.js';
+import { OriginStoragePanel } from './origin-storage-panel.js';
 import { describeError, Shell } from './shell.js';
 import { pruneSyncStates } from './sync-states.js';
 import { claimTabId } from './tab-identity.js';
@@ -44,6 +45,7 @@ class App {
   readonly #replica: BoardReplica;
   readonly #tabId: string;
   readonly #board: BoardView;
+  readonly #originStorage = new OriginStoragePanel();
   readonly #inspector: InspectorView;
   readonly #sync: TabSync;
   #saveFailed = false;
@@ -68,12 +70,15 @@ class App {
       deleteCard: (id) => this.#deleteCard(id),
       renameBoard: (title) => change((d) => board.setBoardTitle(d, title)),
     });
-    this.#inspector = new InspectorView(element('inspector'), {
-      compact: () => void this.#compact(),
-      persist: () => void this.#persist(),
-      exportBackup: () => void this.#export(),
-      importBackup: (file) => void this.#import(file),
-    });
+    this.#inspector = new InspectorView(
+      element('inspector'),
+      {
+        compact: () => void this.#compact(),
+        exportBackup: () => void this.#export(),
+        importBackup: (file) => void this.#import(file),
+      },
+      this.#originStorage.element,
+    );
     this.#sync = new TabSync(
       replica,
       persister,
@@ -110,8 +115,8 @@ class App {
     addEventListener('pageshow', (e) => e.persisted && location.reload());
     void this.#refresh(true);
     setInterval(() => document.visibilityState === 'visible' && void this.#refresh(false), 1000);
-    setInterval(() => document.visibilityState === 'visible' && void this.#refreshBrowserStorage(), 5000);
-    void this.#refreshBrowserStorage();
+    setInterval(() => document.visibilityState === 'visible' && void this.#originStorage.refresh(), 5000);
+    void this.#originStorage.refresh();
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void this.#refresh(false);
     });
@@ -170,22 +175,12 @@ class App {
     }
   }
 
-  async #persist(): Promise<void> {
-    const granted = await navigator.storage.persist();
-    this.#inspector.showPersistAnswer(granted);
-    void this.#refreshBrowserStorage();
-  }
-
   async #export(): Promise<void> {
     try {
       const backup = await exportBackup(this.#persister, DOC_ID);
-      const blob = new Blob([JSON.stringify(backup, null, 2)], { type: 'application/json' });
-      const url = URL.createObjectURL(blob);
-      const day = new Date().toISOString().slice(0, 10);
-      h('a', { href: url, download: `larder-board-${day}.json` }).click();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const size = downloadBackup(backup);
       this.#inspector.showBackupStatus(
-        `Exported ${backup.changes.length} changes${backup.document === null ? '' : ' and a snapshot'} (${formatBytes(blob.size)}).`,
+        `Exported ${backup.changes.length} changes${backup.document === null ? '' : ' and a snapshot'} (${formatBytes(size)}).`,
         'ok',
       );
     } catch (e) {
@@ -239,17 +234,6 @@ class App {
       this.#shell.showSaveState('failed');
       this.#report(e);
     }
-  }
-
-  async #refreshBrowserStorage(): Promise<void> {
-    const storage = navigator.storage as StorageManager | undefined;
-    if (storage === undefined) return;
-    const [estimate, persisted] = await Promise.all([
-      storage.estimate().catch(() => undefined),
-      storage.persisted().catch(() => undefined),
-    ]);
-    this.#inspector.showEstimate(estimate);
-    this.#inspector.showPersisted(persisted);
   }
 
   #report(e: unknown): void {

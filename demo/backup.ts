@@ -52,6 +52,22 @@ export async function exportBackup(persister: Persister, docId: string): Promise
 }
 
 /**
+ * Hands a backup to the browser as a file download.
+ *
+ * @returns the file's size in bytes.
+ */
+export function downloadBackup(backup: Backup): number {
+  const blob = new Blob([JSON.stringify(backup, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `larder-board-${backup.exportedAt.slice(0, 10)}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return blob.size;
+}
+
+/**
  * Writes a backup into a document that has stored nothing yet.
  *
  * @throws {@link BackupError} when the text is not a backup, or the document is not empty.

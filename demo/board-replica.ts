@@ -20,7 +20,9 @@ type Listener = (doc: Automerge.Doc<Board>, origin: ChangeOrigin) => void;
  *
  * @remarks
  * Every local change is handed to `insertChanges` as it is made, under Automerge's own key
- * `(actor, seq)`. Each tab edits with a fresh random actor, so two tabs never write one key.
+ * `(actor, seq)`; so is every change that arrives from another tab (an upsert of the same bytes
+ * when that tab saved it too). Each tab edits with a fresh random actor, so two tabs never write
+ * different changes under one key.
  */
 export class BoardReplica {
   #doc: Automerge.Doc<Board>;
@@ -86,11 +88,7 @@ export class BoardReplica {
     if (sameHeads(before, Automerge.getHeads(next))) return;
     this.#doc = next;
     const bytes = Automerge.getLastLocalChange(next);
-    if (bytes !== undefined) {
-      const { actor, seq } = Automerge.decodeChange(bytes);
-      this.#unsaved.set(`${actor}:${seq}`, [actor, seq, bytes]);
-      this.#save();
-    }
+    if (bytes !== undefined) this.#keep([bytes]);
     this.#emit('local');
   }
 
@@ -107,7 +105,11 @@ export class BoardReplica {
     const before = Automerge.getHeads(this.#doc);
     const [next, result] = fn(this.#doc);
     this.#doc = next;
-    if (!sameHeads(before, Automerge.getHeads(next))) this.#emit(origin);
+    if (sameHeads(before, Automerge.getHeads(next))) return result;
+    // Another tab's changes are stored here too: a change survives if any tab that saw it gets
+    // to save it, even when the tab that made it is torn down before its own write commits.
+    if (origin === 'remote') this.#keep(Automerge.getChangesSince(next, before));
+    this.#emit(origin);
     return result;
   }
 
@@ -140,6 +142,14 @@ export class BoardReplica {
   /** Retries local changes the store has not accepted yet. */
   retrySave(): void {
     if (this.#unsaved.size > 0) this.#save();
+  }
+
+  #keep(changes: Uint8Array[]): void {
+    for (const bytes of changes) {
+      const { actor, seq } = Automerge.decodeChange(bytes);
+      this.#unsaved.set(`${actor}:${seq}`, [actor, seq, bytes]);
+    }
+    this.#save();
   }
 
   #save(): void {

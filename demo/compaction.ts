@@ -72,11 +72,16 @@ export async function compact(
     };
     return { kind: 'compacted', summary };
   } finally {
-    const released = await advanceLease(consensus, lease, {
-      phase: 'released',
-      expiresAt: 0,
-      ...(summary === undefined ? {} : { compactions: lease.record.compactions + 1, last: summary }),
-    });
-    if (released !== undefined) await trimLease(consensus, key, 64n);
+    // Released even after a failure; if the release itself fails, the lease simply expires.
+    try {
+      const released = await advanceLease(consensus, lease, {
+        phase: 'released',
+        expiresAt: 0,
+        ...(summary === undefined ? {} : { compactions: lease.record.compactions + 1, last: summary }),
+      });
+      if (released !== undefined) await trimLease(consensus, key, 64n);
+    } catch (e) {
+      console.warn('The compaction lease was not released; it expires on its own.', e);
+    }
   }
 }

@@ -61,3 +61,17 @@ export function formatAgo(at: number, now = Date.now()): string {
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   return new Date(at).toLocaleString();
 }
+
+/** How a status note reads: a success, a warning, an error or plain information. */
+export type Tone = 'ok' | 'warn' | 'error' | 'info';
+
+/** Sets a status note's text and tone. */
+export function setNote(el: HTMLElement, text: string, tone: Tone): void {
+  el.textContent = text;
+  el.dataset['tone'] = tone;
+}
+
+/** One panel of the inspector: a small heading over its content. */
+export function panel(title: string, ...children: Array<Node | string>): HTMLElement {
+  return h('section', { class: 'panel' }, h('h3', {}, title), ...children);
+}

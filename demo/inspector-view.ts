@@ -1,16 +1,13 @@
 import type { StoredSizes } from '../src/index.js';
-import { formatAgo, formatBytes, h } from './dom.js';
+import { formatAgo, formatBytes, h, panel, setNote, type Tone } from './dom.js';
 import type { LeaseRecord } from './lease.js';
 
 /** What the inspector's buttons do. */
 export interface InspectorActions {
   compact(): void;
-  persist(): void;
   exportBackup(): void;
   importBackup(file: File): void;
 }
-
-export type Tone = 'ok' | 'warn' | 'error' | 'info';
 
 /** The storage inspector: what larder keeps for the board, and the tools that act on it. */
 export class InspectorView {
@@ -19,16 +16,9 @@ export class InspectorView {
   readonly #document: HTMLElement;
   readonly #syncStates: HTMLElement;
   readonly #pending: HTMLElement;
-  readonly #meter: HTMLElement;
-  readonly #meterFill: HTMLElement;
-  readonly #usage: HTMLElement;
-  readonly #persisted: HTMLElement;
-  readonly #persistNote: HTMLElement;
-  readonly #persistButton: HTMLButtonElement;
   readonly #compactButton: HTMLButtonElement;
   readonly #compactStatus: HTMLElement;
   readonly #compactions: HTMLElement;
-  readonly #persistStatus: HTMLElement;
   readonly #backupStatus: HTMLElement;
   readonly #tabs: HTMLElement;
   readonly #offline: HTMLElement;
@@ -36,8 +26,9 @@ export class InspectorView {
   /**
    * @param root - the inspector's element.
    * @param actions - what the buttons do.
+   * @param originStorage - the panel about the whole origin's storage, placed among the others.
    */
-  constructor(root: HTMLElement, actions: InspectorActions) {
+  constructor(root: HTMLElement, actions: InspectorActions, originStorage: HTMLElement) {
     const stat = (label: string, swatch: string | undefined, testId: string) => {
       const dd = h('dd', { 'data-testid': testId, 'data-bytes': 0 }, '–');
       return [
@@ -63,21 +54,6 @@ export class InspectorView {
       document: h('span', { class: 'seg document' }),
       syncStates: h('span', { class: 'seg sync' }),
     };
-    this.#meterFill = h('span');
-    this.#meter = h(
-      'div',
-      { class: 'meter', role: 'meter', 'aria-label': 'Storage used by this site', 'aria-valuemin': 0 },
-      this.#meterFill,
-    );
-    this.#usage = h('p', { class: 'muted', 'data-testid': 'usage' }, 'Measuring…');
-    this.#persisted = h('span', { 'data-testid': 'persisted' }, '…');
-    this.#persistNote = h('p', { class: 'muted' });
-    this.#persistButton = h(
-      'button',
-      { class: 'btn', type: 'button', onClick: () => actions.persist() },
-      'Keep data on this device',
-    );
-    this.#persistStatus = h('p', { class: 'note', role: 'status', 'data-testid': 'persist-status' });
     this.#compactButton = h(
       'button',
       { class: 'btn primary', type: 'button', onClick: () => actions.compact() },
@@ -107,8 +83,6 @@ export class InspectorView {
       'Preparing offline use…',
     );
 
-    const section = (title: string, ...children: Array<Node | string>) =>
-      h('section', { class: 'panel' }, h('h3', {}, title), ...children);
     root.append(
       h('h2', { id: 'inspector-heading' }, 'Storage'),
       h(
@@ -116,7 +90,7 @@ export class InspectorView {
         { class: 'lede' },
         'What larder keeps for this board in this browser, and the tools that act on it.',
       ),
-      section(
+      panel(
         'This board',
         h(
           'div',
@@ -127,7 +101,7 @@ export class InspectorView {
         ),
         h('dl', { class: 'stats' }, changesRow, documentRow, syncRow, pendingRow),
       ),
-      section(
+      panel(
         'Compaction',
         h(
           'p',
@@ -138,20 +112,8 @@ export class InspectorView {
         this.#compactStatus,
         this.#compactions,
       ),
-      section(
-        'Browser storage',
-        this.#meter,
-        this.#usage,
-        h(
-          'dl',
-          { class: 'stats' },
-          h('div', { class: 'stat' }, h('dt', {}, 'Persistence'), h('dd', {}, this.#persisted)),
-        ),
-        this.#persistNote,
-        this.#persistButton,
-        this.#persistStatus,
-      ),
-      section(
+      originStorage,
+      panel(
         'Backup',
         h(
           'p',
@@ -170,7 +132,7 @@ export class InspectorView {
         ),
         this.#backupStatus,
       ),
-      section('Tabs and offline', this.#tabs, this.#offline),
+      panel('Tabs and offline', this.#tabs, this.#offline),
     );
   }
 
@@ -192,49 +154,6 @@ export class InspectorView {
   /** Shows the bytes still in larder's write-behind buffer. */
   showPending(bytes: number, state: 'saved' | 'saving' | 'failed'): void {
     setBytes(this.#pending, bytes, { saved: 'all saved', saving: 'saving', failed: 'not saved' }[state]);
-  }
-
-  /** Shows the origin's usage and quota. */
-  showEstimate(estimate: StorageEstimate | undefined): void {
-    if (estimate?.usage === undefined || estimate.quota === undefined) {
-      this.#usage.textContent = 'This browser does not report its storage use.';
-      return;
-    }
-    const share = estimate.quota === 0 ? 0 : estimate.usage / estimate.quota;
-    this.#meterFill.style.width = `${Math.max(share * 100, estimate.usage > 0 ? 1 : 0)}%`;
-    this.#meter.setAttribute('aria-valuemax', String(estimate.quota));
-    this.#meter.setAttribute('aria-valuenow', String(estimate.usage));
-    this.#meter.setAttribute(
-      'aria-valuetext',
-      `${formatBytes(estimate.usage)} of ${formatBytes(estimate.quota)}`,
-    );
-    const percent = share < 0.001 ? '<0.1' : (share * 100).toFixed(1);
-    this.#usage.textContent = `${formatBytes(estimate.usage)} of ${formatBytes(estimate.quota)} used by this site (${percent}%)`;
-  }
-
-  /** Shows whether the origin's storage is persistent. */
-  showPersisted(persisted: boolean | undefined): void {
-    this.#persisted.textContent =
-      persisted === undefined ? 'Unknown' : persisted ? 'Persistent' : 'Best effort';
-    this.#persistNote.textContent =
-      persisted === undefined
-        ? 'This browser does not say whether it may clear this site’s data.'
-        : persisted
-          ? 'The browser keeps this site’s data until you clear it.'
-          : 'The browser may clear this site’s data when the disk runs low on space.';
-    this.#persisted.dataset['persisted'] = String(persisted);
-    this.#persistButton.hidden = persisted !== false;
-  }
-
-  /** Shows the answer to a persistence request. */
-  showPersistAnswer(granted: boolean): void {
-    setNote(
-      this.#persistStatus,
-      granted
-        ? 'Granted: the browser will keep this data until you clear it.'
-        : 'Not granted: the browser decides. It usually agrees for sites you use often, bookmark or install.',
-      granted ? 'ok' : 'warn',
-    );
   }
 
   /** Shows the outcome of pressing "Compact now". */
@@ -292,9 +211,4 @@ export class InspectorView {
 function setBytes(el: HTMLElement, bytes: number, extra?: string): void {
   el.dataset['bytes'] = String(bytes);
   el.textContent = extra === undefined ? formatBytes(bytes) : `${formatBytes(bytes)} · ${extra}`;
-}
-
-function setNote(el: HTMLElement, text: string, tone: Tone): void {
-  el.textContent = text;
-  el.dataset['tone'] = tone;
 }

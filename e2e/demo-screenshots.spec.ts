@@ -3,6 +3,7 @@ import { addCard, openBoard } from './support/demo-board.js';
 
 const DIR = 'demo/screenshots';
 const PHONE = { width: 390, height: 844 };
+const TABLET = { width: 820, height: 1180 };
 const DESKTOP = { width: 1280, height: 860 };
 
 /** Fills the board with what a small team's week looks like. */
@@ -40,9 +41,17 @@ test('screenshots of the board and the inspector, at phone and desktop widths', 
     // Each tab keeps a sync state about the other.
     await expect(desktop.getByTestId('sync-bytes')).toContainText('2 states');
     await desktop.screenshot({ path: `${DIR}/desktop-board.png`, fullPage: true });
-    await desktop
-      .getByRole('complementary', { name: 'Storage' })
-      .screenshot({ path: `${DIR}/desktop-inspector.png` });
+    // Clipped from the whole page, so the sticky header never covers the panel's top.
+    const box = await desktop.getByRole('complementary', { name: 'Storage' }).boundingBox();
+    expect(box).not.toBeNull();
+    const { x, y, width, height } = box!;
+    await desktop.screenshot({
+      path: `${DIR}/desktop-inspector.png`,
+      fullPage: true,
+      clip: { x: x - 16, y: y - 16, width: width + 32, height: height + 32 },
+    });
+    await desktop.setViewportSize(TABLET);
+    await desktop.screenshot({ path: `${DIR}/tablet-board.png`, fullPage: true });
 
     await phone.bringToFront();
     await expect(phone.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');

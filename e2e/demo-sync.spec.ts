@@ -45,12 +45,19 @@ test('two tabs edit one board, converge, and a reload keeps everything', async (
   await writing.getByRole('button', { name: 'Move to Done' }).click();
   await addCard(a, 'Done', 'Old chore');
   await expect.poll(async () => (await readBoard(b)).columns.done).toEqual(['Write the report', 'Old chore']);
-  await b
-    .getByTestId('column-done')
-    .getByTestId('card')
-    .nth(1)
-    .getByRole('button', { name: 'Delete card' })
-    .click();
+  const deleteOldChore = () =>
+    b
+      .getByTestId('column-done')
+      .getByTestId('card')
+      .nth(1)
+      .getByRole('button', { name: 'Delete card' })
+      .click();
+  await deleteOldChore();
+  await expect.poll(async () => (await readBoard(a)).columns.done).toEqual(['Write the report']);
+  // Undo puts the card back, in both tabs; then it goes for good.
+  await b.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(async () => (await readBoard(a)).columns.done).toEqual(['Write the report', 'Old chore']);
+  await deleteOldChore();
 
   const final = {
     title: 'Home and work',
