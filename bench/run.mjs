@@ -1,14 +1,14 @@
-// `npm run bench`: serves bench/page.html from a Vite dev server on 127.0.0.1, drives Chromium
+// `npm run bench`: builds bench/page.html with Vite and serves it on 127.0.0.1, drives Chromium
 // through Playwright, runs every case of every suite under bench/suites/ interleaved and rotated
 // over several repetitions after a warm-up, and writes the report to bench/results/.
 //
 //   npm run bench -- --reps=5 --warmup=1 --suite=persister --changes=10000 --scaleMax=1000000
 //
-// Runner options: --reps --warmup --suite --workload --contender (comma-separated; workload and
-// contender match by substring) --serve=build|dev (default build) --ref=<commit> (bench a
-// committed tree instead of the working tree) --out (file stem, default latest) --port (5180)
-// --timeout (seconds per phase, 900) --headed. Every other --key=number
-// goes to the suites as an option.
+// Runner options: --reps (5) --warmup (1) --suite --workload --contender (comma-separated;
+// workload and contender match by substring) --serve=build|dev (build) --ref=<commit> (bench a
+// committed tree instead of the working tree) --out (file stem, latest) --port (5180, or the
+// next free one) --timeout (seconds per phase, 900) --headed. Every other --key=number goes to
+// the suites as an option.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import { summarize, writeReport } from './report.mjs';
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
 const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve', 'ref'];
-const RUNNER_NUMBERS = { reps: 3, warmup: 1, port: 5180, timeout: 900 };
+const RUNNER_NUMBERS = { reps: 5, warmup: 1, port: 5180, timeout: 900 };
 
 /** Splits `--key=value` arguments into runner settings and suite options. */
 function parseArgs(argv) {
@@ -86,6 +86,12 @@ const DEPS = [
  * frozen when the run starts although other files in the tree keep changing; with
  * `--serve=dev`, Vite's dev server, quicker to iterate with.
  */
+/** The bench page's address on the port the server got: the next free one if `port` is taken. */
+function pageUrl(server) {
+  const address = server.httpServer.address();
+  return `http://127.0.0.1:${address.port}/bench/page.html`;
+}
+
 async function startServer(mode, port, source) {
   const common = {
     configFile: false,
@@ -100,15 +106,16 @@ async function startServer(mode, port, source) {
       // A cache of its own, so that the other dev servers in this tree never re-optimize under it.
       cacheDir: join(root, 'node_modules/.vite-bench'),
       // No HMR and no watcher: a file saved elsewhere in the tree must not reload the page mid-run.
-      server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
+      server: { host: '127.0.0.1', port, strictPort: false, hmr: false, watch: null },
       // Listed up front so that Vite never re-optimizes them mid-run and reloads the page.
       optimizeDeps: { entries: ['bench/page.html'], include: DEPS },
     });
     await server.listen();
-    return { url: `http://127.0.0.1:${port}/bench/page.html`, close: () => server.close() };
+    return { url: pageUrl(server), close: () => server.close() };
   }
   if (mode !== 'build') throw new Error(`--serve is 'build' or 'dev', not ${mode}`);
-  const outDir = join(root, '.tmp/bench-dist');
+  // One directory per run: two runs at once must not rebuild each other's pages.
+  const outDir = join(root, '.tmp', `bench-dist-${process.pid}`);
   await build({
     ...common,
     build: {
@@ -122,9 +129,15 @@ async function startServer(mode, port, source) {
   const server = await preview({
     ...common,
     build: { outDir },
-    preview: { host: '127.0.0.1', port, strictPort: true },
+    preview: { host: '127.0.0.1', port, strictPort: false },
   });
-  return { url: `http://127.0.0.1:${port}/bench/page.html`, close: () => server.close() };
+  return {
+    url: pageUrl(server),
+    async close() {
+      await server.close();
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
 }
 
 const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
@@ -207,7 +220,17 @@ async function benchmark(context, url, runner, options, { started, loadStart, co
   const only = list(runner.suite);
   /** Loads the page afresh: a clean heap, no leftover workers, connections or timers. */
   const freshPage = async () => {
-    await withTimeout(page.goto(url, { waitUntil: 'load' }), runner.timeout, 'page load');
+    // A navigation can fail on a busy machine; try again before failing the case.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await withTimeout(page.goto(url, { waitUntil: 'load' }), runner.timeout, 'page load');
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        console.error(`  page load failed (${String(e?.message ?? e).split('\n')[0]}), retrying`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     await page.waitForFunction(() => globalThis.larderBench !== undefined, undefined, { timeout: 60_000 });
     const loaded = await call('load', options, only);
     if (!loaded.ok) throw new Error(`loading the suites failed: ${loaded.error}`);
