@@ -1,12 +1,12 @@
 import type { DhtArc } from '../contracts/op-store.js';
 import { arcContains, arcRanges } from '../op-location.js';
-import type { OpRecord } from './op-record.js';
+import { opKey, type OpRecord } from './op-record.js';
 import { RangePager, type PagedSource } from './range-pager.js';
 
 /**
  * Finds the smallest `createdAt` among a space's ops in a non-empty arc, within the caller's
  * transaction, by racing two scans chunk for chunk:
- * - the `ops` store in key order (`[space, createdAt, id]`) until the first op in the arc:
+ * - the `ops` store in key order (`[space, createdAt, id, size]`) until the first op in the arc:
  *   cheap when the arc holds many ops (about one over the arc's share of them), but it reads
  *   everything when the arc holds none;
  * - the `[space, loc, storedAt]` index over the arc's ranges to their end, keeping the minimum:
@@ -27,7 +27,7 @@ export async function earliestInArc(
   arc: Exclude<DhtArc, null>,
 ): Promise<number | undefined> {
   // Arrays sort above every number and binary key, so `[space, []]` closes the space's range.
-  const byTime = new RangePager<OpRecord>(ops, [space], [space, []], (r) => [space, r.createdAt, r.id]);
+  const byTime = new RangePager<OpRecord>(ops, [space], [space, []], opKey);
   const byLoc = arcRanges(arc).map(
     ([low, high]) =>
       new RangePager<OpRecord>(byLocation, [space, low], [space, high, []], (r) => [

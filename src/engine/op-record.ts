@@ -1,6 +1,6 @@
 /**
  * An `ops` record: what the queries need, without the op's bytes (those are in `opData`, so
- * queries never load them). Keyed by `[space, createdAt, id]`.
+ * queries never load them). Keyed by {@link opKey}.
  */
 export interface OpRecord {
   space: string;
@@ -14,4 +14,15 @@ export interface OpRecord {
   storedAt: number;
   /** What the op counts for in totals and budgets. */
   size: number;
+}
+
+/**
+ * The key of an `ops` record: in time order, so a time slice is one key range, and holding the
+ * id and size, so a time slice reads keys only. Unique, since ids are unique in a space.
+ */
+export type OpKey = [space: string, createdAt: number, id: ArrayBuffer, size: number];
+
+/** The key of the `ops` record `r`. */
+export function opKey(r: OpRecord): OpKey {
+  return [r.space, r.createdAt, r.id, r.size];
 }

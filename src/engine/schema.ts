@@ -23,7 +23,7 @@ export const STORES = {
   logEntries: 'logEntries',
   /** The app's own tables that batches write, keyed by `[table, key]`. */
   tables: 'tables',
-  /** OpStore op metadata (location, times, size), keyed by `[space, createdAt, opId bytes]`. */
+  /** OpStore op metadata (location, times, size), keyed by `[space, createdAt, opId bytes, size]`. */
   ops: 'ops',
   /** OpStore op bytes, keyed by `[space, opId bytes]`: apart, so queries never read op data. */
   opData: 'opData',
