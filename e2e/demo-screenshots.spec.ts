@@ -1,7 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { addCard, openBoard } from './support/demo-board.js';
 
-const DIR = 'demo/screenshots';
+/**
+ * Where the screenshots go: the test's output directory, or the committed demo/screenshots/ when
+ * UPDATE_DEMO_SCREENSHOTS is set, so an ordinary test run leaves the working tree alone.
+ */
+function shot(name: string): string {
+  return process.env['UPDATE_DEMO_SCREENSHOTS'] ? `demo/screenshots/${name}` : test.info().outputPath(name);
+}
 const PHONE = { width: 390, height: 844 };
 const TABLET = { width: 820, height: 1180 };
 const DESKTOP = { width: 1280, height: 860 };
@@ -40,27 +46,27 @@ test('screenshots of the board and the inspector, at phone and desktop widths', 
     await expect(desktop.getByTestId('save-status')).toHaveText('Saved');
     // Each tab keeps a sync state about the other.
     await expect(desktop.getByTestId('sync-bytes')).toContainText('2 states');
-    await desktop.screenshot({ path: `${DIR}/desktop-board.png`, fullPage: true });
+    await desktop.screenshot({ path: shot('desktop-board.png'), fullPage: true });
     // Clipped from the whole page, so the sticky header never covers the panel's top.
     const box = await desktop.getByRole('complementary', { name: 'Storage' }).boundingBox();
     expect(box).not.toBeNull();
     const { x, y, width, height } = box!;
     await desktop.screenshot({
-      path: `${DIR}/desktop-inspector.png`,
+      path: shot('desktop-inspector.png'),
       fullPage: true,
       clip: { x: x - 16, y: y - 16, width: width + 32, height: height + 32 },
     });
     await desktop.setViewportSize(TABLET);
-    await desktop.screenshot({ path: `${DIR}/tablet-board.png`, fullPage: true });
+    await desktop.screenshot({ path: shot('tablet-board.png'), fullPage: true });
 
     await phone.bringToFront();
     await expect(phone.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
     await expect(phone.getByTestId('save-status')).toHaveText('Saved');
-    await phone.screenshot({ path: `${DIR}/phone-board.png` });
-    await phone.screenshot({ path: `${DIR}/phone-board-full.png`, fullPage: true });
+    await phone.screenshot({ path: shot('phone-board.png') });
+    await phone.screenshot({ path: shot('phone-board-full.png'), fullPage: true });
     await phone.getByRole('button', { name: 'Storage' }).click();
     await expect(phone.getByRole('complementary', { name: 'Storage' })).toBeVisible();
-    await phone.screenshot({ path: `${DIR}/phone-inspector.png`, fullPage: true });
+    await phone.screenshot({ path: shot('phone-inspector.png'), fullPage: true });
   } finally {
     await context.close();
   }
@@ -72,7 +78,7 @@ test('screenshots of the empty board and a full disk, at phone width', async ({ 
     const page = await context.newPage();
     await openBoard(page);
     await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
-    await page.screenshot({ path: `${DIR}/phone-empty.png` });
+    await page.screenshot({ path: shot('phone-empty.png') });
 
     const origin = new URL(page.url()).origin;
     const cdp = await context.newCDPSession(page);
@@ -82,7 +88,7 @@ test('screenshots of the empty board and a full disk, at phone width', async ({ 
     await expect(page.getByRole('alert')).toContainText('Storage is full');
     await expect(page.getByTestId('save-status')).toHaveText('Not saved');
     await page.locator(':focus').blur();
-    await page.screenshot({ path: `${DIR}/phone-storage-full.png` });
+    await page.screenshot({ path: shot('phone-storage-full.png') });
   } finally {
     await context.close();
   }
