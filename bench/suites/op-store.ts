@@ -172,13 +172,13 @@ const suite: BenchSuite = {
 
   cases(options) {
     const s = sizes(options);
-    const sizes = [s.opsSmall, s.opsLarge];
+    const counts = [s.opsSmall, s.opsLarge];
     const engines = ['worker', 'inline'] as const;
     // Queries first: the runner keeps this order within a repetition, so the writes of the
     // process cases (and their reseeding) come after the queries rather than between them.
     return [
-      ...sizes.flatMap((n) => engines.map((e) => sliceCase(e, n, s.sliceOps))),
-      ...sizes.flatMap((n) => engines.map((e) => processCase(e, n, s.newOps))),
+      ...counts.flatMap((n) => engines.map((e) => sliceCase(e, n, s.sliceOps))),
+      ...counts.flatMap((n) => engines.map((e) => processCase(e, n, s.newOps))),
     ];
   },
 
