@@ -10,12 +10,22 @@ export interface ClientContext {
    * thrown, validation included, into a rejected {@link StoreError}.
    */
   call<T>(fn: () => Promise<T> | T): Promise<T>;
+  /** Records that a buffered write was sent, so the store knows it has unsaved writes. */
+  noteWrite(): void;
 }
 
-/** Creates the {@link ClientContext} of a store whose closed state `isClosed` reports. */
-export function createClientContext(mark: MarkTransfer, isClosed: () => boolean): ClientContext {
+/**
+ * Creates the {@link ClientContext} of a store whose closed state `isClosed` reports and which
+ * counts buffered writes with `noteWrite`.
+ */
+export function createClientContext(
+  mark: MarkTransfer,
+  isClosed: () => boolean,
+  noteWrite: () => void,
+): ClientContext {
   return {
     mark,
+    noteWrite,
     async call<T>(fn: () => Promise<T> | T): Promise<T> {
       if (isClosed()) throw new StoreError('closed', 'The store is closed');
       try {

@@ -18,7 +18,7 @@ export function createPersisterClient(
   ctx: ClientContext,
   flush: () => Promise<number>,
 ): Persister {
-  const { call, mark } = ctx;
+  const { call, mark, noteWrite } = ctx;
   return {
     getChanges: () => call(async () => unpackBytes(await api.getChanges(docId))),
 
@@ -41,6 +41,7 @@ export function createPersisterClient(
         });
         // Packing copies the caller's bytes once, so later edits of their arrays change nothing.
         const packed = packBytes(values);
+        noteWrite();
         await api.insertChanges(
           docId,
           actors,
@@ -63,6 +64,7 @@ export function createPersisterClient(
           actors[i] = actor;
           seqs[i] = seq;
         });
+        noteWrite();
         await api.removeChanges(docId, actors, mark(seqs, [seqs.buffer]));
       }),
 
@@ -72,6 +74,7 @@ export function createPersisterClient(
       call(async () => {
         checkBytes(data, 'data');
         const copy = ownCopy(data);
+        noteWrite();
         await api.setDocument(docId, mark(copy, [copy.buffer]));
       }),
 
@@ -87,6 +90,7 @@ export function createPersisterClient(
         checkBytes(syncState, 'syncState');
         const peer = ownCopy(peerId);
         const state = ownCopy(syncState);
+        noteWrite();
         await api.setSyncState(docId, mark(peer, [peer.buffer]), mark(state, [state.buffer]));
       }),
 
@@ -96,6 +100,7 @@ export function createPersisterClient(
         peerIds.forEach((p, i) => checkBytes(p, `peerIds[${i}]`));
         if (peerIds.length === 0) return;
         const packed = packBytes(peerIds);
+        noteWrite();
         await api.removeSyncStates(docId, mark(packed, packedBuffers(packed)));
       }),
 

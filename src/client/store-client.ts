@@ -10,13 +10,16 @@ import { toStoreError } from '../store-error.js';
 import { createBatchClient } from './batch-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
-import { listenForHide } from './listen-for-hide.js';
+import { listenForHide, type HideEvent } from './listen-for-hide.js';
 import { createLogStateClient } from './log-state-client.js';
 import { createLogTrackerClient } from './log-tracker-client.js';
 import { createOpStoreClient } from './op-store-client.js';
 import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { checkString } from './validate.js';
+
+/** How long an unloading page waits for its worker to commit unsaved writes; see `#onHide`. */
+const UNLOAD_GRACE_MS = 50;
 
 /**
  * The {@link Store} that callers hold: the same code over the inline engine and over the
@@ -34,6 +37,9 @@ export class StoreClient implements Store {
   readonly #dispose: () => void;
   readonly #unlisten: () => void;
   #closing: Promise<void> | undefined;
+  /** Buffered writes sent, and how many of them an explicit flush is known to have committed. */
+  #writes = 0;
+  #committedWrites = 0;
 
   /**
    * @param name - the store name.
@@ -48,11 +54,12 @@ export class StoreClient implements Store {
     const { persister, consensus, logState, logTracker, opStore } = api;
     this.#parts = { persister, consensus, logState, logTracker, opStore };
     this.#dispose = dispose;
-    this.#ctx = createClientContext(mark, () => this.#closing !== undefined);
-    // A failed flush keeps its writes buffered in the engine; the next flush reports it.
-    this.#unlisten = flushOnHide
-      ? listenForHide(() => void this.flush().catch(() => undefined))
-      : () => undefined;
+    this.#ctx = createClientContext(
+      mark,
+      () => this.#closing !== undefined,
+      () => void this.#writes++,
+    );
+    this.#unlisten = flushOnHide ? listenForHide((event) => this.#onHide(event)) : () => undefined;
   }
 
   persister(docId: string): Persister {
@@ -91,7 +98,35 @@ export class StoreClient implements Store {
   }
 
   flush(): Promise<number> {
-    return this.#ctx.call(() => this.#api.flush());
+    const writes = this.#writes;
+    return this.#ctx.call(async () => {
+      const bytes = await this.#api.flush();
+      this.#committedWrites = Math.max(this.#committedWrites, writes);
+      return bytes;
+    });
+  }
+
+  /**
+   * Flushes as the page hides. On `pagehide` and `freeze` the flush needs the page to live a
+   * moment longer: Chromium terminates a dedicated worker with its document, so a flush message
+   * still queued then is lost, and an inline transaction that has asked to commit can still be
+   * aborted if the document goes first. Measured with a write followed at once by
+   * `page.close()` (worker engine, 1 s write-behind): 4 of 30 writes lost with no grace, 1 of 60
+   * with 10 ms, 0 of 60 with 20 ms; inline, a reload lost the first write after the database
+   * was created in 2 of 8 runs without the grace and 0 of 6 with it. So, only when writes may
+   * be unsaved, the page waits {@link UNLOAD_GRACE_MS} (twice the 20 ms that sufficed, for loaded
+   * machines: one 25 ms run still lost a write under a load average of 10); a page that is going
+   * away costs its user
+   * nothing by waiting.
+   */
+  #onHide(event: HideEvent): void {
+    // A failed flush keeps its writes buffered in the engine; the next flush reports it.
+    this.flush().catch(() => undefined);
+    if (event === 'hidden' || this.#writes <= this.#committedWrites) return;
+    const until = performance.now() + UNLOAD_GRACE_MS;
+    while (performance.now() < until) {
+      // Busy-wait: nothing else keeps an unloading document, and so its worker, alive.
+    }
   }
 
   stats(): Promise<StoreStats> {

@@ -30,6 +30,11 @@ export class Connection {
     this.#beforeClose.push(fn);
   }
 
+  /** The database if it is open right now, for work that must start synchronously. */
+  get openNow(): IDBPDatabase | undefined {
+    return this.#closed ? undefined : this.#current;
+  }
+
   /**
    * Resolves the open database, opening (and upgrading) it first if needed.
    *

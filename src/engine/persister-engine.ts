@@ -282,5 +282,8 @@ async function writeBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<void>
       writes.push(s.state === undefined ? syncStates.delete(key) : syncStates.put(s.state, key));
     }
   }
+  // Commit now rather than when the task ends: a flush on pagehide runs as the page unloads,
+  // and a transaction that has not asked to commit by then is aborted with the page.
+  tx.commit();
   await Promise.all(writes);
 }

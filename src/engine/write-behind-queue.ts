@@ -92,6 +92,15 @@ export class WriteBehindQueue {
    * @returns the bytes this flush committed.
    */
   flush(durability: IDBTransactionDurability): Promise<number> {
+    // Nothing under way and the database open: commit synchronously. On pagehide this is the
+    // difference between a transaction that asked to commit before the page went away and one
+    // that never started.
+    const db = this.#conn.openNow;
+    if (db !== undefined && this.#inflight.length === 0 && !this.#pending.empty) {
+      const now = this.#commit(db, durability);
+      this.#chain = now.catch(() => undefined);
+      return now;
+    }
     const next = this.#chain.then(
       () => this.#flushOnce(durability),
       () => this.#flushOnce(durability),
