@@ -116,8 +116,7 @@ export class StoreClient implements Store {
    * was created in 2 of 8 runs without the grace and 0 of 6 with it. So, only when writes may
    * be unsaved, the page waits {@link UNLOAD_GRACE_MS} (twice the 20 ms that sufficed, for loaded
    * machines: one 25 ms run still lost a write under a load average of 10); a page that is going
-   * away costs its user
-   * nothing by waiting.
+   * away costs its user nothing by waiting.
    */
   #onHide(event: HideEvent): void {
     // A failed flush keeps its writes buffered in the engine; the next flush reports it.
