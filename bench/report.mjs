@@ -210,7 +210,10 @@ function seriesTables(cases) {
 /** The markdown report: what README.md includes. */
 export function markdown(summary, chartFile) {
   const m = summary.machine;
-  const opts = Object.entries(summary.options)
+  const opts = [
+    ...Object.entries(summary.filters).filter(([, v]) => v !== ''),
+    ...Object.entries(summary.options),
+  ]
     .map(([k, v]) => `--${k}=${v}`)
     .join(' ');
   const lines = [
@@ -229,6 +232,13 @@ export function markdown(summary, chartFile) {
       'absolute times across machines. See [bench/README.md](../README.md) for what each workload does.',
     '',
   ];
+  if (summary.suites.some((s) => s.name === 'baseline' && s.cases.length > 0)) {
+    lines.push(
+      'The **baseline** rows time a second of doing nothing: their gaps and long tasks are the noise ' +
+        'floor of this machine during this run, which every other row carries too.',
+      '',
+    );
+  }
   for (const s of summary.suites) {
     lines.push(`### ${s.name ?? s.file}`, '');
     if (s.error !== undefined) {

@@ -47,7 +47,10 @@ export function deleteDatabase(name: string): Promise<void> {
       reject(req.error ?? new Error(`deleting ${name} failed`));
     };
     req.onblocked = () => {
-      timer ??= setTimeout(() => reject(new Error(`deleting ${name} is blocked by an open connection`)), 10_000);
+      timer ??= setTimeout(
+        () => reject(new Error(`deleting ${name} is blocked by an open connection`)),
+        10_000,
+      );
     };
   });
 }
