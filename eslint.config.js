@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'bench/results/', '.tmp/', 'demo/public/'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'bench/results/',
+      '.tmp/',
+      'demo/public/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,27 +29,60 @@ export default tseslint.config(
     // The worker entry type-checks against the WebWorker lib, not the DOM.
     files: ['workers/**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: false, project: './tsconfig.worker.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.worker.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {
     // Thin boundaries: Comlink only in the worker host and transport, idb only in the engine.
     files: ['src/**/*.ts'],
     ignores: ['src/worker-host.ts', 'src/client/worker-transport.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'comlink', message: 'Comlink belongs in worker-host.ts and client/worker-transport.ts only.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'comlink',
+              message: 'Comlink belongs in worker-host.ts and client/worker-transport.ts only.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/engine/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'idb', message: 'idb belongs inside src/engine/ only.' }], patterns: [] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'idb', message: 'idb belongs inside src/engine/ only.' }], patterns: [] },
+      ],
     },
   },
   {
     files: ['demo/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/src/**', '!**/src/index.js', '!**/src/index.ts'], message: 'The demo imports only the public entry src/index.ts.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/**', '!**/src/index.js', '!**/src/index.ts'],
+              message: 'The demo imports only the public entry src/index.ts.',
+            },
+          ],
+        },
+      ],
     },
   },
-  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  { files: ['e2e/fixtures/**/*.js'], languageOptions: { globals: { document: 'readonly' } } },
 );

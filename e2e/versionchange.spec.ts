@@ -96,7 +96,7 @@ for (const engine of ENGINES) {
           req.onsuccess = () => resolve(req.result);
           req.onerror = () => reject(req.error);
         });
-        let code = '';
+        let code: string;
         try {
           await window.larder.openStore(name, { engine });
           code = 'opened';
