@@ -83,44 +83,6 @@ export function encodeChunk(doc: string, ops: Iterable<ChangeOp>): ChangeChunk {
   return chunk;
 }
 
-/** The live changes of a document after replaying its chunks, and what replay learned. */
-export interface Replayed {
-  /** Live changes by {@link changeKey}; the values are views into chunk buffers. */
-  live: Map<string, ChangeOp>;
-  /** Bytes of the live changes. */
-  liveBytes: number;
-  /** Bytes held by chunks that are no longer live (overwritten or removed). */
-  deadBytes: number;
-}
-
-/**
- * Replays chunks, in the order given, into the set of live changes.
- *
- * @param chunks - one document's chunks in id order.
- */
-export function replayChunks(chunks: readonly ChangeChunk[]): Replayed {
-  const live = new Map<string, ChangeOp>();
-  let storedBytes = 0;
-  for (const c of chunks) {
-    storedBytes += c.bytes.byteLength;
-    for (let i = 0; i < c.delSeqs.length; i++) {
-      const actor = c.actors[c.delActors[i] as number] as string;
-      live.delete(changeKey(actor, c.delSeqs[i] as number));
-    }
-    let start = 0;
-    for (let i = 0; i < c.putSeqs.length; i++) {
-      const actor = c.actors[c.putActors[i] as number] as string;
-      const seq = c.putSeqs[i] as number;
-      const end = c.putEnds[i] as number;
-      live.set(changeKey(actor, seq), { actor, seq, bytes: c.bytes.subarray(start, end) });
-      start = end;
-    }
-  }
-  let liveBytes = 0;
-  for (const op of live.values()) liveBytes += (op.bytes as Uint8Array).byteLength;
-  return { live, liveBytes, deadBytes: storedBytes - liveBytes };
-}
-
 /** The largest chunk compaction writes; bigger documents are rewritten as several chunks. */
 export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 

@@ -1,6 +1,7 @@
 import type { StoredSizes } from '../contracts/persister.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
-import { encodeChunk, repack, replayChunks, type ChangeChunk, type ChangeOp } from './change-chunks.js';
+import { encodeChunk, repack, type ChangeChunk } from './change-chunks.js';
+import { ChangeIndex } from './change-index.js';
 import { runIn, type Connection, type Tx } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
@@ -118,10 +119,7 @@ export class PersisterEngine implements PersisterEngineApi {
   }
 
   async getChanges(docId: string): Promise<PackedBytes> {
-    const live = await this.#liveChanges(docId);
-    const values: Uint8Array[] = [];
-    for (const op of live.values()) values.push(op.bytes as Uint8Array);
-    const packed = packBytes(values);
+    const packed = (await this.#liveChanges(docId)).pack();
     return this.#mark(packed, packedBuffers(packed));
   }
 
@@ -166,11 +164,9 @@ export class PersisterEngine implements PersisterEngineApi {
       this.#document(docId),
       this.#syncStates(docId),
     ]);
-    let changes = 0;
-    for (const op of live.values()) changes += (op.bytes as Uint8Array).byteLength;
     let syncStates = 0;
     for (const s of states.values()) syncStates += s.state?.byteLength ?? 0;
-    return { changes, document: doc[0]?.byteLength ?? 0, syncStates };
+    return { changes: live.liveBytes, document: doc[0]?.byteLength ?? 0, syncStates };
   }
 
   /**
@@ -194,22 +190,18 @@ export class PersisterEngine implements PersisterEngineApi {
     return [stored, docs];
   }
 
-  async #liveChanges(docId: string): Promise<Map<string, ChangeOp>> {
+  async #liveChanges(docId: string): Promise<ChangeIndex> {
     const [chunks, overlay] = await this.#read(
       docId,
       [STORES.changes],
       (tx) => tx.objectStore(STORES.changes).index('doc').getAll(docId) as Promise<ChangeChunk[]>,
     );
-    const { live, liveBytes, deadBytes } = replayChunks(chunks);
-    if (chunks.length > COMPACT_CHUNKS || (deadBytes > COMPACT_DEAD_BYTES && deadBytes > liveBytes)) {
+    const live = replay(chunks);
+    const dead = live.deadBytes;
+    if (chunks.length > COMPACT_CHUNKS || (dead > COMPACT_DEAD_BYTES && dead > live.liveBytes)) {
       this.#compact(docId);
     }
-    for (const d of overlay) {
-      for (const [key, op] of d.changes) {
-        if (op.bytes === undefined) live.delete(key);
-        else live.set(key, op);
-      }
-    }
+    for (const d of overlay) for (const op of d.changes.values()) live.apply(op);
     return live;
   }
 
@@ -224,10 +216,9 @@ export class PersisterEngine implements PersisterEngineApi {
       await runIn(db, [STORES.changes], 'readwrite', async (tx) => {
         const store = tx.objectStore(STORES.changes);
         const chunks = (await store.index('doc').getAll(docId)) as ChangeChunk[];
-        const { live } = replayChunks(chunks);
         const writes: Promise<unknown>[] = [];
         for (const c of chunks) writes.push(store.delete(c.id as number));
-        for (const c of repack(docId, live.values())) writes.push(store.add(c));
+        for (const c of repack(docId, replay(chunks).entries())) writes.push(store.add(c));
         await Promise.all(writes);
       });
     };
@@ -256,6 +247,13 @@ export class PersisterEngine implements PersisterEngineApi {
     }
     return out;
   }
+}
+
+/** Replays a document's chunks, in id order, into its live changes. */
+function replay(chunks: readonly ChangeChunk[]): ChangeIndex {
+  const live = new ChangeIndex();
+  for (const c of chunks) live.addChunk(c);
+  return live;
 }
 
 /** The key of a sync state: the peer id as its own binary key, so any bytes round-trip. */
