@@ -119,16 +119,31 @@ test.describe('durability across a SIGKILL of the browser', () => {
     const pending = await writeDataSet(page, name, false);
     // The writes are only in the write-behind buffer: the test proves the hide flush, not a timer.
     expect(pending).toBeGreaterThan(CHANGES * 200);
-    // The page reports its own visibility in its title, which the DevTools endpoint lists
-    // without attaching to it.
+    // The page reports in its title, which the DevTools endpoint lists without attaching to it,
+    // that it became hidden, and then when nothing is left unsaved. Only the hide can have
+    // started that commit (no flush() call, a ten-minute write-behind delay); the kill waits for
+    // it because a commit takes a few milliseconds that no kill "right after hiding" can beat.
     await page.evaluate(() => {
-      document.title = `visibility:${document.visibilityState}`;
+      const store = (window as unknown as { store: { stats(): Promise<{ pendingBytes: number }> } }).store;
       document.addEventListener('visibilitychange', () => {
-        document.title = `visibility:${document.visibilityState}`;
+        if (document.visibilityState !== 'hidden') return;
+        const hiddenAt = performance.now();
+        document.title = 'hidden';
+        void (async () => {
+          while ((await store.stats()).pendingBytes > 0) {
+            // Messages to the worker, not timers: timers are throttled in hidden pages.
+          }
+          document.title = `hidden, saved ${Math.round(performance.now() - hiddenAt)} ms later`;
+        })();
       });
     });
     await first.hideCurrentTab();
-    await expect.poll(() => first.titles(), { timeout: 15_000 }).toContain('visibility:hidden');
+    await expect
+      .poll(async () => (await first.titles()).find((t) => t.startsWith('hidden, saved')), {
+        timeout: 15_000,
+      })
+      .toBeDefined();
+    console.log(`durability: ${(await first.titles()).find((t) => t.startsWith('hidden, saved'))}`);
     await first.kill();
 
     const second = await launchRealBrowser(profile);
