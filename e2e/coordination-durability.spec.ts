@@ -8,11 +8,6 @@ import { launchRealBrowser, makeProfile, removeProfile } from './support/real-br
 const VERSIONS = 20;
 const BIG = 1024 * 1024 + 3;
 
-async function openPage(page: Page, baseURL: string | undefined): Promise<void> {
-  await page.goto(`${baseURL}/e2e/harness.html`);
-  await page.waitForFunction(() => typeof window.larder !== 'undefined');
-}
-
 /** Commits the data set into the store of each engine; resolves what every call resolved. */
 async function writeDataSet(page: Page, name: string) {
   return page.evaluate(
@@ -92,14 +87,12 @@ test.describe('consensus and log state across a SIGKILL of the browser', () => {
   test('a committed compareAndSet and a committed checkpoint survive', async ({ baseURL }) => {
     const name = `durable-coordination-${Date.now()}`;
     const first = await launchRealBrowser(profile);
-    const page = await first.context.newPage();
-    await openPage(page, baseURL);
+    const page = await first.openHarness(baseURL);
     const written = await writeDataSet(page, name);
     await first.kill();
 
     const second = await launchRealBrowser(profile);
-    const again = await second.context.newPage();
-    await openPage(again, baseURL);
+    const again = await second.openHarness(baseURL);
     const read = await readDataSet(again, name);
     await second.close();
 

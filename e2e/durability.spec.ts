@@ -95,17 +95,13 @@ test.describe('durability across a SIGKILL of the browser', () => {
   test('everything written before flush() resolved survives', async ({ baseURL }) => {
     const name = `durable-flush-${Date.now()}`;
     const first = await launchRealBrowser(profile);
-    const page = await first.context.newPage();
-    await page.goto(`${baseURL}/e2e/harness.html`);
-    await page.waitForFunction(() => typeof window.larder !== 'undefined');
+    const page = await first.openHarness(baseURL);
     const pendingAfterFlush = await writeDataSet(page, name, true);
     expect(pendingAfterFlush).toBe(0);
     await first.kill();
 
     const second = await launchRealBrowser(profile);
-    const again = await second.context.newPage();
-    await again.goto(`${baseURL}/e2e/harness.html`);
-    await again.waitForFunction(() => typeof window.larder !== 'undefined');
+    const again = await second.openHarness(baseURL);
     expectWholeDataSet(await readDataSet(again, name));
     await second.close();
   });
@@ -113,9 +109,7 @@ test.describe('durability across a SIGKILL of the browser', () => {
   test('without flush(), everything written before the page became hidden survives', async ({ baseURL }) => {
     const name = `durable-hidden-${Date.now()}`;
     const first = await launchRealBrowser(profile);
-    const page = await first.context.newPage();
-    await page.goto(`${baseURL}/e2e/harness.html`);
-    await page.waitForFunction(() => typeof window.larder !== 'undefined');
+    const page = await first.openHarness(baseURL);
     const pending = await writeDataSet(page, name, false);
     // The writes are only in the write-behind buffer: the test proves the hide flush, not a timer.
     expect(pending).toBeGreaterThan(CHANGES * 200);
@@ -147,9 +141,7 @@ test.describe('durability across a SIGKILL of the browser', () => {
     await first.kill();
 
     const second = await launchRealBrowser(profile);
-    const again = await second.context.newPage();
-    await again.goto(`${baseURL}/e2e/harness.html`);
-    await again.waitForFunction(() => typeof window.larder !== 'undefined');
+    const again = await second.openHarness(baseURL);
     expectWholeDataSet(await readDataSet(again, name));
     await second.close();
   });

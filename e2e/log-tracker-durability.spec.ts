@@ -9,11 +9,6 @@ const PEER = '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a01';
 const USER = '0f1e2d3c-4b5a-4968-8776-655443322102';
 const BATCHES = 25;
 
-async function openPage(page: Page, baseURL: string | undefined): Promise<void> {
-  await page.goto(`${baseURL}/e2e/harness.html`);
-  await page.waitForFunction(() => typeof window.larder !== 'undefined');
-}
-
 /** Commits BATCHES batches (an entry and a register put each) and one marker, per engine. */
 async function writeLog(page: Page, name: string): Promise<Record<string, number>> {
   return page.evaluate(
@@ -88,14 +83,12 @@ test.describe('log tracker across a SIGKILL of the browser', () => {
   test('every committed batch survives', async ({ baseURL }) => {
     const name = `durable-log-tracker-${Date.now()}`;
     const first = await launchRealBrowser(profile);
-    const page = await first.context.newPage();
-    await openPage(page, baseURL);
+    const page = await first.openHarness(baseURL);
     const committed = await writeLog(page, name);
     await first.kill();
 
     const second = await launchRealBrowser(profile);
-    const again = await second.context.newPage();
-    await openPage(again, baseURL);
+    const again = await second.openHarness(baseURL);
     const read = await readLog(again, name);
     await second.close();
 

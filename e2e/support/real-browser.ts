@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext } from '@playwright/test';
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../../playwright.config.js';
 
 /** A Chromium that this test started as an OS process, on a profile directory it chose. */
@@ -24,6 +24,8 @@ export interface RealBrowser {
   hideCurrentTab(): Promise<void>;
   /** The titles of the open pages, read over HTTP without attaching to them. */
   titles(): Promise<string[]>;
+  /** Opens the test harness (larder on `window.larder`) in a new page of this browser. */
+  openHarness(baseURL: string | undefined): Promise<Page>;
 }
 
 /** Makes a fresh profile directory; remove it with {@link removeProfile}. */
@@ -71,6 +73,12 @@ export async function launchRealBrowser(profileDir: string): Promise<RealBrowser
       await browser.close();
       const res = await fetch(`${devtools}/json/new?about:blank`, { method: 'PUT' });
       if (!res.ok) throw new Error(`Could not open a tab: HTTP ${res.status}`);
+    },
+    async openHarness(baseURL) {
+      const page = await context.newPage();
+      await page.goto(`${baseURL}/e2e/harness.html`);
+      await page.waitForFunction(() => typeof window.larder !== 'undefined');
+      return page;
     },
     async titles() {
       const targets = (await (await fetch(`${devtools}/json/list`)).json()) as Array<{ title: string }>;
