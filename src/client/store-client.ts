@@ -19,7 +19,7 @@ import { createTableClient } from './table-client.js';
 import { checkString } from './validate.js';
 
 /** How long an unloading page waits for its worker to commit unsaved writes; see `#onHide`. */
-const UNLOAD_GRACE_MS = 50;
+const UNLOAD_GRACE_MS = 100;
 
 /**
  * The {@link Store} that callers hold: the same code over the inline engine and over the
@@ -114,9 +114,9 @@ export class StoreClient implements Store {
    * `page.close()` (worker engine, 1 s write-behind): 4 of 30 writes lost with no grace, 1 of 60
    * with 10 ms, 0 of 60 with 20 ms; inline, a reload lost the first write after the database
    * was created in 2 of 8 runs without the grace and 0 of 6 with it. So, only when writes may
-   * be unsaved, the page waits {@link UNLOAD_GRACE_MS} (twice the 20 ms that sufficed, for loaded
-   * machines: one 25 ms run still lost a write under a load average of 10); a page that is going
-   * away costs its user nothing by waiting.
+   * be unsaved, the page waits {@link UNLOAD_GRACE_MS}: 25 ms still lost one write under a load
+   * average of 10, and 50 ms lost one of 8 in a CI run on an idle 2-core machine, so this is a
+   * margin, not a proof. A page that is going away costs its user little by waiting.
    */
   #onHide(event: HideEvent): void {
     // A failed flush keeps its writes buffered in the engine; the next flush reports it.
