@@ -2,6 +2,12 @@ import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
 import { SCHEMA_VERSION, STORES, upgradeSchema, type StoreName } from './schema.js';
 
+/**
+ * The largest `count` that `getAll` and `getAllKeys` take: it is an `unsigned long`, so a larger
+ * one throws, and every store's count fits below it.
+ */
+export const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
+
 /** A transaction over some of larder's stores, as `idb` types it. */
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, StoreName[], Mode>;
 

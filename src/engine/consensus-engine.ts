@@ -1,7 +1,7 @@
 import type { CaSResult, VersionedData } from '../contracts/consensus.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import { StoreError } from '../store-error.js';
-import type { Connection, Tx } from './connection.js';
+import { MAX_GET_ALL_COUNT, type Connection, type Tx } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { decodeU63, encodeU63 } from './u63-key.js';
@@ -31,9 +31,6 @@ export interface ConsensusEngineApi {
 
 /** A version's primary key in the consensus store. */
 type VersionKey = [key: string, seqno: string];
-
-/** IndexedDB counts are `unsigned long`: a larger count throws, and every count fits below it. */
-const MAX_COUNT = 2 ** 32 - 1;
 
 /**
  * Consensus over two object stores: versions keyed `[key, encodeU63(seqno)]`, so one key's
@@ -104,7 +101,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
         ? [[], []]
         : await this.#conn.run([STORES.consensus], 'readonly', (tx) => {
             const versions = tx.objectStore(STORES.consensus);
-            const count = Math.min(limit, MAX_COUNT);
+            const count = Math.min(limit, MAX_GET_ALL_COUNT);
             return Promise.all([versions.getAllKeys(range, count), versions.getAll(range, count)]);
           });
     const seqnos = new BigInt64Array(keys.length);

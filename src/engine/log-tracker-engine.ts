@@ -1,5 +1,5 @@
 import type { DecodedEntry } from '../contracts/log-tracker.js';
-import type { Connection } from './connection.js';
+import { MAX_GET_ALL_COUNT, type Connection } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { decodeU63, encodeU63 } from './u63-key.js';
@@ -31,9 +31,6 @@ export interface LogTrackerEngineApi {
 }
 
 const BATCH_STORES = [STORES.logEntries, STORES.tables];
-
-/** `getAll`'s `count` is an `unsigned long`; larger limits mean "all" (undefined). */
-const MAX_COUNT = 2 ** 32 - 1;
 
 /**
  * The keys `[name, ...]` of one namespace and of no other: arrays compare element by element
@@ -119,7 +116,7 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
   ): Promise<Array<[bigint, DecodedEntry<unknown>]>> {
     if (limit === 0) return [];
     const range = IDBKeyRange.bound([prefix, peer, encodeU63(from)], [prefix, `${peer}\u0000`], false, true);
-    const count = limit > MAX_COUNT ? undefined : limit;
+    const count = limit > MAX_GET_ALL_COUNT ? undefined : limit;
     const [keys, rows] = await this.#conn.run([STORES.logEntries], 'readonly', (tx) => {
       const store = tx.objectStore(STORES.logEntries);
       // Same range and count in one transaction: both lists are the same rows, in order.
