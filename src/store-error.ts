@@ -1,4 +1,18 @@
-/** The reason a larder call failed, as a stable string. */
+/**
+ * The reason a larder call failed, as a stable string.
+ *
+ * - `'invalid-argument'`: bad input; nothing was written.
+ * - `'not-found'`, `'conflict'`: as the contracts define them.
+ * - `'quota-exceeded'`: the origin's storage is full; buffered writes stay buffered.
+ * - `'closed'`: the store was closed by its caller.
+ * - `'blocked'`: another connection holds the database (an open, upgrade or delete gave up).
+ * - `'aborted'`: the transaction was aborted by the browser.
+ * - `'engine-lost'`: the engine's worker failed to start or died; the store is unusable, and
+ *   the `'engine-lost'` event lists the acknowledged writes that were not committed.
+ * - `'storage-lost'`: the store's database was deleted or cleared under it, or between
+ *   sessions; larder does not recreate it silently.
+ * - `'unknown'`: anything else; the platform error is in `cause`.
+ */
 export type StoreErrorCode =
   | 'invalid-argument'
   | 'not-found'
@@ -7,6 +21,8 @@ export type StoreErrorCode =
   | 'closed'
   | 'blocked'
   | 'aborted'
+  | 'engine-lost'
+  | 'storage-lost'
   | 'unknown';
 
 const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
@@ -17,6 +33,8 @@ const CODES: ReadonlySet<string> = new Set<StoreErrorCode>([
   'closed',
   'blocked',
   'aborted',
+  'engine-lost',
+  'storage-lost',
   'unknown',
 ]);
 

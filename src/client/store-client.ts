@@ -3,10 +3,12 @@ import type { LogStatePersistence } from '../contracts/log-state.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
-import type { Store, StoreStats } from '../contracts/store.js';
+import type { KeySpace } from '../contracts/key-space.js';
+import type { Store, StoreEvents, StoreStats } from '../contracts/store.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
-import { toStoreError } from '../store-error.js';
+import { StoreError, toStoreError } from '../store-error.js';
+import { Emitter } from './emitter.js';
 import { createBatchClient } from './batch-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
@@ -37,6 +39,7 @@ export class StoreClient implements Store {
   readonly #dispose: () => void;
   readonly #unlisten: () => void;
   #closing: Promise<void> | undefined;
+  readonly #events = new Emitter<StoreEvents>();
   /** Buffered writes sent, and how many of them an explicit flush is known to have committed. */
   #writes = 0;
   #committedWrites = 0;
@@ -95,6 +98,20 @@ export class StoreClient implements Store {
   opStore(space: string, options?: OpStoreOptions): OpStore {
     checkString(space, 'space');
     return createOpStoreClient(this.#parts.opStore, space, options, this.#ctx);
+  }
+
+  keySpace(name: string): KeySpace {
+    checkString(name, 'name');
+    // Placeholder until the engine's key space lands (issue 10); replaced, never shipped.
+    throw new StoreError('unknown', 'keySpace is not implemented yet');
+  }
+
+  get storageId(): string {
+    return '';
+  }
+
+  on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void {
+    return this.#events.on(type, listener);
   }
 
   flush(): Promise<number> {

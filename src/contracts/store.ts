@@ -1,4 +1,6 @@
+import type { StoreError } from '../store-error.js';
 import type { Consensus } from './consensus.js';
+import type { KeySpace } from './key-space.js';
 import type { LogStatePersistence } from './log-state.js';
 import type { Batch, LogTracker, Table } from './log-tracker.js';
 import type { OpStore, OpStoreOptions } from './op-store.js';
@@ -16,6 +18,48 @@ export interface StoreOptions {
   writeBehind?: { maxDelayMs?: number; maxBytes?: number };
   /** Flush pending writes when the page becomes hidden, on pagehide and on freeze. Default true. */
   flushOnHide?: boolean;
+  /**
+   * The {@link Store.storageId} the app expects, kept by the app elsewhere (its server, a peer).
+   * When the database turns out to be new or different, `openStore` rejects with
+   * 'storage-lost' and creates nothing. larder also keeps its own marker in `localStorage`
+   * where there is one, and checks it the same way.
+   */
+  expectStorageId?: string;
+  /**
+   * Open even though the database was lost: start a new, empty one. Default false, so that a
+   * lost store is noticed rather than silently started empty.
+   */
+  acceptStorageLoss?: boolean;
+  /** How long a worker may take to start serving before `openStore` rejects 'engine-lost'. Default 2000 ms. */
+  startTimeoutMs?: number;
+}
+
+/** An acknowledged write that the engine had not committed when it was lost. */
+export interface LostWrite {
+  /** The method called, such as 'insertChanges' or 'put'. */
+  method: string;
+  /** What it wrote to: a docId, a key space name. */
+  target: string;
+}
+
+/** The events of a {@link Store}, by type, and what a listener receives. */
+export interface StoreEvents {
+  /**
+   * A background (write-behind) commit failed. Its writes stay buffered and are retried by the
+   * next write or flush; `error.code` is 'quota-exceeded' when the disk is full.
+   */
+  'commit-error': { error: StoreError; pendingBytes: number };
+  /**
+   * The engine's worker died. Every pending and later call rejects with 'engine-lost';
+   * `lostWrites` are the acknowledged writes it had not committed.
+   */
+  'engine-lost': { error: StoreError; lostWrites: LostWrite[] };
+  /**
+   * The database was deleted or cleared under the open store. Every later call rejects with
+   * 'storage-lost' and nothing is recreated; `lostWrites` are buffered writes that never
+   * reached it.
+   */
+  'storage-lost': { error: StoreError; lostWrites: LostWrite[] };
 }
 
 /** What the write-behind buffer holds right now (larder's addition to the contract). */
@@ -42,6 +86,18 @@ export interface Store {
   batch(): Batch;
   /** Returns the op store of a DHT space. */
   opStore(space: string, options?: OpStoreOptions): OpStore;
+  /** Returns the ordered key space `name` (larder's addition: under automerge-repo and Yjs). */
+  keySpace(name: string): KeySpace;
+  /**
+   * A random id the database got when it was created: keep it elsewhere and pass it as
+   * {@link StoreOptions.expectStorageId} to notice a database that was lost and recreated.
+   */
+  readonly storageId: string;
+  /**
+   * Calls `listener` on each event of `type` (see {@link StoreEvents}).
+   * @returns a function that removes the listener.
+   */
+  on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void;
   /** Commits every buffered write of this store durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds (larder's addition to the contract). */
