@@ -19,7 +19,9 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
-const port = 5174;
+// LARDER_TEST_PORT lets several people (or agents) run suites side by side without sharing,
+// and stopping, one another's dev server.
+const port = Number(process.env['LARDER_TEST_PORT'] ?? 5174);
 
 export default defineConfig({
   testDir: 'e2e',
