@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import { build, preview, type PreviewServer } from 'vite';
 
 // The package as a user gets it: `npm pack`, installed into a throwaway Vite app that imports
-// `larder` by name, built with no larder-specific configuration, run in Chromium.
+// `larder-kit` by name, built with no larder-specific configuration, run in Chromium.
 
 const root = resolve(import.meta.dirname, '..');
 

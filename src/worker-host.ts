@@ -10,7 +10,7 @@ import { Engine } from './engine/engine.js';
  * @example
  * ```ts
  * // my-worker.ts
- * import { serveEngine } from 'larder';
+ * import { serveEngine } from 'larder-kit';
  * serveEngine(self);
  * ```
  */
