@@ -36,6 +36,12 @@ export default defineConfig({
     ...devices['Desktop Chrome'],
     launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
+  // The fault-injection suite is a project of its own, so it can run beside the others
+  // (`--project faults`) and is never run twice.
+  projects: [
+    { name: 'default', testIgnore: '**/faults/**' },
+    { name: 'faults', testDir: 'e2e/faults' },
+  ],
   webServer: {
     command: `npx vite --port ${port} --strictPort --host 127.0.0.1`,
     env: { LARDER_NO_HMR: '1' },
