@@ -24,6 +24,10 @@ export class WriteBuffer {
   readonly docs = new Map<string, DocBuffer>();
   /** Bytes of values held, counting each key's latest value once. */
   bytes = 0;
+  /** Id of the first write in this buffer (0 when empty); ids come from the queue. */
+  firstWrite = 0;
+  /** Id of the latest write in this buffer (0 when empty). */
+  lastWrite = 0;
 
   /** True when nothing is buffered. */
   get empty(): boolean {
@@ -71,6 +75,9 @@ export class WriteBuffer {
    */
   mergeOver(older: WriteBuffer): WriteBuffer {
     const out = new WriteBuffer();
+    out.firstWrite = Math.min(...[older.firstWrite, this.firstWrite].filter((id) => id > 0), Infinity);
+    if (out.firstWrite === Infinity) out.firstWrite = 0;
+    out.lastWrite = Math.max(older.lastWrite, this.lastWrite);
     for (const buf of [older, this as WriteBuffer]) {
       for (const [docId, d] of buf.docs) {
         for (const op of d.changes.values()) out.setChange(docId, op.actor, op.seq, op.bytes);
