@@ -1,4 +1,5 @@
 import { changeKey, type ChangeOp } from './change-chunks.js';
+import { KeySpaceBuffer, type KeyOp } from './key-space-buffer.js';
 
 /** A buffered sync-state write: `state` undefined means removed. */
 export interface SyncStateOp {
@@ -17,11 +18,13 @@ export class DocBuffer {
 }
 
 /**
- * Persister writes not yet committed: coalesced per key, so many small calls become one
- * transaction and a key written twice is written once.
+ * Writes not yet committed, of the Persister and of key spaces: coalesced per key, so many small
+ * calls become one transaction and a key written twice is written once.
  */
 export class WriteBuffer {
   readonly docs = new Map<string, DocBuffer>();
+  /** Key-space writes by space name. */
+  readonly spaces = new Map<string, KeySpaceBuffer>();
   /** Bytes of values held, counting each key's latest value once. */
   bytes = 0;
   /** Id of the first write in this buffer (0 when empty); ids come from the queue. */
@@ -31,7 +34,7 @@ export class WriteBuffer {
 
   /** True when nothing is buffered. */
   get empty(): boolean {
-    return this.docs.size === 0;
+    return this.docs.size === 0 && this.spaces.size === 0;
   }
 
   /** Returns the buffer of `docId`, creating it. */
@@ -69,6 +72,25 @@ export class WriteBuffer {
     this.bytes += state?.byteLength ?? 0;
   }
 
+  /** Buffers a put (`op.data`) or delete (`undefined`) of one key in the key space `space`. */
+  setKey(space: string, op: KeyOp): void {
+    this.bytes += this.#space(space).set(op);
+  }
+
+  /** Buffers the delete of every key under `prefix` in the key space `space`. */
+  deleteKeyRange(space: string, prefix: readonly string[]): void {
+    this.bytes += this.#space(space).deleteRange(prefix);
+  }
+
+  #space(name: string): KeySpaceBuffer {
+    let s = this.spaces.get(name);
+    if (s === undefined) {
+      s = new KeySpaceBuffer();
+      this.spaces.set(name, s);
+    }
+    return s;
+  }
+
   /**
    * Returns a buffer holding `older`'s writes overlaid with this buffer's: used to put back the
    * writes of a failed flush underneath everything written since.
@@ -83,6 +105,12 @@ export class WriteBuffer {
         for (const op of d.changes.values()) out.setChange(docId, op.actor, op.seq, op.bytes);
         if (d.document !== undefined) out.setDocument(docId, d.document);
         for (const s of d.syncStates.values()) out.setSyncState(docId, s.peer, s.state);
+      }
+      // Each space's prefix deletes come before its key writes (see KeySpaceBuffer), so
+      // replaying them in that order reproduces the calls' effect.
+      for (const [name, s] of buf.spaces) {
+        for (const prefix of s.ranges) out.deleteKeyRange(name, prefix);
+        for (const op of s.entries.values()) out.setKey(name, op);
       }
     }
     return out;
