@@ -8,6 +8,22 @@ import { SCHEMA_VERSION, STORES, upgradeSchema, type StoreName } from './schema.
  */
 export const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
 
+/** The meta record that names a database: made when it is created, a tombstone once cleared. */
+export const STORAGE_KEY = 'storage';
+
+/** The value of the {@link STORAGE_KEY} record. */
+export type StorageRecord = { id: string; createdAt: number } | { deleted: true };
+
+/** How a {@link Connection} guards against a database that was lost. */
+export interface ConnectionOptions {
+  /** The storage id the database must have (the app's or the client's marker). */
+  expectStorageId?: string | undefined;
+  /** Start over on a lost database rather than fail 'storage-lost'. */
+  acceptStorageLoss?: boolean | undefined;
+  /** Called once when the database is found deleted or replaced under this connection. */
+  onLost?: (error: StoreError) => void;
+}
+
 /** A transaction over some of larder's stores, as `idb` types it. */
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, StoreName[], Mode>;
 
@@ -17,14 +33,32 @@ export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, Store
  */
 export class Connection {
   readonly name: string;
+  readonly #options: ConnectionOptions;
   #db: Promise<IDBPDatabase> | undefined;
   #current: IDBPDatabase | undefined;
   #closed = false;
   #beforeClose: Array<(db: IDBPDatabase) => void> = [];
+  /** The id of the database this connection has opened; every reopen must find the same. */
+  #storageId: string | undefined;
+  #lost: StoreError | undefined;
 
-  /** @param name - the IndexedDB database name. */
-  constructor(name: string) {
+  /**
+   * @param name - the IndexedDB database name.
+   * @param options - what the database must be.
+   */
+  constructor(name: string, options: ConnectionOptions = {}) {
     this.name = name;
+    this.#options = options;
+  }
+
+  /** The storage id of the database, once opened. */
+  get storageId(): string | undefined {
+    return this.#storageId;
+  }
+
+  /** The error every call fails with once the database was lost, if it was. */
+  get lost(): StoreError | undefined {
+    return this.#lost;
   }
 
   /**
@@ -48,44 +82,120 @@ export class Connection {
    * older connection elsewhere will not close, or when a newer schema version holds the database.
    */
   db(): Promise<IDBPDatabase> {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
     if (this.#closed) return Promise.reject(new StoreError('closed', 'The store is closed'));
     this.#db ??= this.#open();
     return this.#db;
   }
 
   async #open(): Promise<IDBPDatabase> {
+    // A database this connection had, or that the app expects, must not be created afresh: a
+    // new empty one would pass for a store with nothing in it.
+    const mustExist =
+      this.#storageId !== undefined ||
+      (this.#options.expectStorageId !== undefined && this.#options.acceptStorageLoss !== true);
+    const fresh = { aborted: false };
+    let db: IDBPDatabase;
     try {
       try {
-        return await this.#openAt(SCHEMA_VERSION);
+        db = await this.#openAt(SCHEMA_VERSION, mustExist, fresh);
       } catch (e) {
         if ((e as { name?: unknown }).name !== 'VersionError') throw e;
         // A newer larder upgraded the database. Upgrades only add stores, so this build can
         // keep working on it as long as every store it knows is there.
-        const db = await this.#openAt(undefined);
+        db = await this.#openAt(undefined, mustExist, fresh);
         const names = db.objectStoreNames;
-        if (Object.values(STORES).every((store) => names.contains(store))) return db;
-        this.#current = undefined;
-        db.close();
-        throw new StoreError('blocked', `A newer version of larder holds "${this.name}": reload this page`);
+        if (!Object.values(STORES).every((store) => names.contains(store))) {
+          this.#current = undefined;
+          db.close();
+          throw new StoreError('blocked', `A newer version of larder holds "${this.name}": reload this page`);
+        }
       }
     } catch (e) {
       this.#db = undefined;
+      if (fresh.aborted) throw this.#markLost('was deleted', e);
       throw toStoreError(e);
     }
+    try {
+      await this.#checkStorage(db);
+    } catch (e) {
+      this.#db = undefined;
+      this.#current = undefined;
+      db.close();
+      throw toStoreError(e);
+    }
+    return db;
   }
 
-  #openAt(version: number | undefined): Promise<IDBPDatabase> {
+  /** Reads (or, for a database larder never marked, makes) its storage id, and checks it. */
+  async #checkStorage(db: IDBPDatabase): Promise<void> {
+    const known =
+      this.#storageId ?? (this.#options.acceptStorageLoss ? undefined : this.#options.expectStorageId);
+    const record = await runIn(db, [STORES.meta], 'readwrite', async (tx) => {
+      const meta = tx.objectStore(STORES.meta);
+      const found = (await meta.get(STORAGE_KEY)) as StorageRecord | undefined;
+      if (found !== undefined || known !== undefined) return found;
+      // A database made by a larder before storage ids: it is the one we have.
+      const made: StorageRecord = { id: newStorageId(), createdAt: Date.now() };
+      await meta.put(made, STORAGE_KEY);
+      return made;
+    });
+    if (record === undefined || 'deleted' in record) throw this.#markLost('was cleared');
+    if (known !== undefined && record.id !== known) throw this.#markLost('was replaced by another database');
+    this.#storageId = record.id;
+  }
+
+  /** Records that the database is gone, tells the owner once, and returns the error to throw. */
+  #markLost(what: string, cause?: unknown): StoreError {
+    if (this.#lost === undefined) {
+      this.#lost = new StoreError(
+        'storage-lost',
+        `The database of this store ("${this.name}") ${what} while larder was not looking: ` +
+          'resync it from elsewhere, then open it with { acceptStorageLoss: true } to start over',
+        cause === undefined ? undefined : { cause },
+      );
+      this.#db = undefined;
+      const db = this.#current;
+      this.#current = undefined;
+      db?.close();
+      this.#options.onLost?.(this.#lost);
+    }
+    return this.#lost;
+  }
+
+  #openAt(
+    version: number | undefined,
+    mustExist: boolean,
+    fresh: { aborted: boolean },
+  ): Promise<IDBPDatabase> {
     let rejectBlocked: ((e: StoreError) => void) | undefined;
     let gaveUp = false;
     const blocked = new Promise<never>((_, reject) => (rejectBlocked = reject));
     const opening = openDB(this.name, version, {
-      upgrade: (db, oldVersion, _newVersion, tx) => upgradeSchema(db, oldVersion, tx),
+      upgrade: (db, oldVersion, _newVersion, tx) => {
+        if (oldVersion === 0 && mustExist) {
+          // Aborting the upgrade of a database that did not exist leaves none behind.
+          fresh.aborted = true;
+          tx.abort();
+          return;
+        }
+        upgradeSchema(db, oldVersion, tx);
+        if (oldVersion === 0) {
+          const made: StorageRecord = { id: newStorageId(), createdAt: Date.now() };
+          void tx.objectStore(STORES.meta).put(made, STORAGE_KEY);
+        }
+      },
       blocked: () => {
         gaveUp = true;
         rejectBlocked?.(new StoreError('blocked', `Another connection to "${this.name}" will not close`));
       },
-      blocking: () => this.#release(),
+      blocking: (_current, next) => {
+        if (next === null) this.#markLost('was deleted');
+        else this.#release();
+      },
       terminated: () => {
+        // Closed by the browser (site data cleared, disk failure): the next use reopens and
+        // checks the storage id, so a cleared database is noticed rather than recreated.
         this.#db = undefined;
         this.#current = undefined;
       },
@@ -137,6 +247,11 @@ export class Connection {
     const db = await pending?.catch(() => undefined);
     db?.close();
   }
+}
+
+/** A random id for a new database. */
+function newStorageId(): string {
+  return crypto.randomUUID();
 }
 
 /**

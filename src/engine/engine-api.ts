@@ -1,5 +1,7 @@
 import type { StoreStats } from '../contracts/store.js';
+import type { OpenResult } from '../protocol.js';
 import type { ConsensusEngineApi } from './consensus-engine.js';
+import type { KeySpaceEngineApi } from './key-space-engine.js';
 import type { LogStateEngineApi } from './log-state-engine.js';
 import type { LogTrackerEngineApi } from './log-tracker-engine.js';
 import type { OpStoreEngineApi } from './op-store-engine.js';
@@ -15,8 +17,12 @@ export interface EngineApi {
   readonly logState: LogStateEngineApi;
   readonly logTracker: LogTrackerEngineApi;
   readonly opStore: OpStoreEngineApi;
-  /** Opens (creating or upgrading) the database, so that openStore reports 'blocked' at once. */
-  open(): Promise<void>;
+  readonly keySpace: KeySpaceEngineApi;
+  /**
+   * Opens (creating or upgrading) the database, so that openStore reports 'blocked' or
+   * 'storage-lost' at once.
+   */
+  open(): Promise<OpenResult>;
   /** Commits every buffered write durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */

@@ -1,18 +1,34 @@
 import type { StoreStats } from '../contracts/store.js';
+import type { EngineListener, OpenRequest, OpenResult, WireError } from '../protocol.js';
 import { StoreError } from '../store-error.js';
-import { Connection } from './connection.js';
+import { Connection, type Tx } from './connection.js';
 import { ConsensusEngine } from './consensus-engine.js';
 import type { EngineApi, EngineOptions } from './engine-api.js';
 import { LogStateEngine } from './log-state-engine.js';
 import { LogTrackerEngine } from './log-tracker-engine.js';
 import { OpStoreEngine } from './op-store-engine.js';
-import { PersisterEngine } from './persister-engine.js';
-import { DEFAULT_WRITE_BEHIND } from './write-behind-queue.js';
+import { KeySpaceEngine, writeKeySpaces } from './key-space-engine.js';
+import { PERSISTER_STORES, PersisterEngine, writePersisterBuffer } from './persister-engine.js';
+import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
+import { DEFAULT_WRITE_BEHIND, WriteBehindQueue } from './write-behind-queue.js';
+import type { WriteBuffer } from './write-buffer.js';
 
 /** The IndexedDB database name of the store `name`. */
 export function databaseName(name: string): string {
   return `larder:${name}`;
+}
+
+/** A {@link StoreError} as plain data for the wire. */
+export function toWireError(e: StoreError): WireError {
+  const cause = e.cause as { name?: unknown; message?: unknown } | undefined;
+  return {
+    code: e.code,
+    message: e.message,
+    ...(cause !== undefined && cause !== null && typeof cause === 'object'
+      ? { cause: { name: String(cause.name ?? 'Error'), message: String(cause.message ?? '') } }
+      : {}),
+  };
 }
 
 /**
@@ -20,7 +36,7 @@ export function databaseName(name: string): string {
  *
  * @remarks
  * It runs in the caller's thread ('inline') or in a worker behind Comlink; either way the
- * client calls it through {@link EngineApi}.
+ * client calls it through {@link EngineApi} and hears from it through an {@link EngineListener}.
  */
 export class Engine implements EngineApi {
   readonly persister: PersisterEngine;
@@ -28,53 +44,110 @@ export class Engine implements EngineApi {
   readonly logState: LogStateEngine;
   readonly logTracker: LogTrackerEngine;
   readonly opStore: OpStoreEngine;
+  readonly keySpace: KeySpaceEngine;
   readonly #conn: Connection;
+  readonly #queue: WriteBehindQueue;
   #closed = false;
 
   /**
    * @param name - the store name.
-   * @param options - engine options, already validated.
+   * @param request - engine options, already validated, and what the database must be.
    * @param mark - how results' buffers are marked for transfer.
+   * @param listener - receives the engine's events.
    */
-  constructor(name: string, options: EngineOptions, mark: MarkTransfer) {
-    this.#conn = new Connection(databaseName(name));
-    this.persister = new PersisterEngine(this.#conn, mark, {
-      ...DEFAULT_WRITE_BEHIND,
-      ...options.writeBehind,
+  constructor(
+    name: string,
+    request: OpenRequest | EngineOptions,
+    mark: MarkTransfer,
+    listener: EngineListener = () => undefined,
+  ) {
+    const req: OpenRequest = 'options' in request ? request : { options: request };
+    const emit = (event: Parameters<EngineListener>[0]) => {
+      try {
+        listener(event);
+      } catch {
+        // A client that went away cannot hear; the engine carries on.
+      }
+    };
+    this.#conn = new Connection(databaseName(name), {
+      expectStorageId: req.expectStorageId,
+      acceptStorageLoss: req.acceptStorageLoss,
+      onLost: (error) => {
+        // Nothing buffered may reach a database that is not the one it was written for.
+        this.#queue.discard();
+        emit({ type: 'storage-lost', error: toWireError(error) });
+      },
     });
+    this.#queue = new WriteBehindQueue(
+      this.#conn,
+      { ...DEFAULT_WRITE_BEHIND, ...req.options.writeBehind },
+      [...PERSISTER_STORES, STORES.keyValues],
+      writeBuffer,
+      {
+        committed: (through, durability) =>
+          emit({
+            type: 'committed',
+            through,
+            durability: durability === 'strict' ? 'strict' : 'relaxed',
+            pendingBytes: this.#queue.pendingBytes,
+          }),
+        failed: (error, background) =>
+          emit({
+            type: 'commit-error',
+            error: toWireError(error),
+            background,
+            pendingBytes: this.#queue.pendingBytes,
+          }),
+      },
+    );
+    this.persister = new PersisterEngine(this.#conn, mark, this.#queue);
     this.consensus = new ConsensusEngine(this.#conn, mark);
     this.logState = new LogStateEngine(this.#conn, mark);
     this.logTracker = new LogTrackerEngine(this.#conn, mark);
     this.opStore = new OpStoreEngine(this.#conn, mark);
+    this.keySpace = new KeySpaceEngine(this.#conn, mark, this.#queue);
   }
 
-  async open(): Promise<void> {
+  async open(): Promise<OpenResult> {
     this.#check();
     await this.#conn.db();
+    return { storageId: this.#conn.storageId as string };
   }
 
   async flush(): Promise<number> {
     this.#check();
-    return this.persister.flush('strict');
+    return this.#queue.flush('strict');
   }
 
   async stats(): Promise<StoreStats> {
     this.#check();
-    return { pendingBytes: this.persister.pendingBytes };
+    return { pendingBytes: this.#queue.pendingBytes };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.persister.stop();
+    this.#queue.stop();
     try {
-      await this.persister.flush('strict');
+      if (this.#conn.lost === undefined) await this.#queue.flush('strict');
     } finally {
       await this.#conn.close();
     }
   }
 
   #check(): void {
+    if (this.#conn.lost !== undefined) throw this.#conn.lost;
     if (this.#closed) throw new StoreError('closed', 'The store is closed');
   }
+}
+
+/**
+ * Issues every buffered write of one commit in its transaction, then asks it to commit now
+ * rather than when the task ends: a flush on pagehide runs as the page unloads, and a
+ * transaction that has not asked to commit by then is aborted with the page.
+ */
+async function writeBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<void> {
+  const writes = [...writePersisterBuffer(tx, buf), ...writeKeySpaces(tx, buf)];
+  tx.commit();
+  await Promise.all(writes);
 }

@@ -6,26 +6,27 @@ import { runIn, type Connection, type Tx } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { toHex, type DocBuffer, type WriteBuffer } from './write-buffer.js';
-import { WriteBehindQueue, type WriteBehind } from './write-behind-queue.js';
+import type { WriteBehindQueue } from './write-behind-queue.js';
 
 /**
  * The Persister side of the engine API: every method takes the docId, binary lists travel
  * packed. Arguments arrive validated by the client.
  */
 export interface PersisterEngineApi {
-  insertChanges(docId: string, actors: string[], seqs: Float64Array, changes: PackedBytes): Promise<void>;
-  removeChanges(docId: string, actors: string[], seqs: Float64Array): Promise<void>;
+  insertChanges(docId: string, actors: string[], seqs: Float64Array, changes: PackedBytes): Promise<number>;
+  removeChanges(docId: string, actors: string[], seqs: Float64Array): Promise<number>;
   getChanges(docId: string): Promise<PackedBytes>;
   getDocument(docId: string): Promise<Uint8Array | undefined>;
-  setDocument(docId: string, data: Uint8Array): Promise<void>;
+  setDocument(docId: string, data: Uint8Array): Promise<number>;
   getSyncState(docId: string, peerId: Uint8Array): Promise<Uint8Array | undefined>;
-  setSyncState(docId: string, peerId: Uint8Array, syncState: Uint8Array): Promise<void>;
-  removeSyncStates(docId: string, peerIds: PackedBytes): Promise<void>;
+  setSyncState(docId: string, peerId: Uint8Array, syncState: Uint8Array): Promise<number>;
+  removeSyncStates(docId: string, peerIds: PackedBytes): Promise<number>;
   getPeerIds(docId: string): Promise<PackedBytes>;
   sizes(docId: string): Promise<StoredSizes>;
 }
 
-const WRITE_STORES = [STORES.changes, STORES.documents, STORES.syncStates];
+/** The stores a commit of Persister writes touches. */
+export const PERSISTER_STORES = [STORES.changes, STORES.documents, STORES.syncStates];
 
 /** Compaction rewrites a document's chunks once they are this many... */
 const COMPACT_CHUNKS = 64;
@@ -46,30 +47,15 @@ export class PersisterEngine implements PersisterEngineApi {
   readonly #queue: WriteBehindQueue;
   #compacting = new Set<string>();
 
-  constructor(conn: Connection, mark: MarkTransfer, options: WriteBehind) {
+  /**
+   * @param conn - the engine's connection.
+   * @param mark - how results' buffers are marked for transfer.
+   * @param queue - the engine's write-behind queue, shared with the other buffered parts.
+   */
+  constructor(conn: Connection, mark: MarkTransfer, queue: WriteBehindQueue) {
     this.#conn = conn;
     this.#mark = mark;
-    this.#queue = new WriteBehindQueue(conn, options, WRITE_STORES, writeBuffer);
-  }
-
-  /** Bytes written but not committed yet. */
-  get pendingBytes(): number {
-    return this.#queue.pendingBytes;
-  }
-
-  /**
-   * Commits everything buffered, after any flush under way.
-   *
-   * @param durability - 'strict' for an explicit flush, 'relaxed' for write-behind.
-   * @returns the bytes this flush committed.
-   */
-  flush(durability: IDBTransactionDurability = 'strict'): Promise<number> {
-    return this.#queue.flush(durability);
-  }
-
-  /** Drops the write-behind timer; the buffer stays for a final flush. */
-  stop(): void {
-    this.#queue.stop();
+    this.#queue = queue;
   }
 
   async insertChanges(
@@ -77,7 +63,7 @@ export class PersisterEngine implements PersisterEngineApi {
     actors: string[],
     seqs: Float64Array,
     changes: PackedBytes,
-  ): Promise<void> {
+  ): Promise<number> {
     let start = 0;
     for (let i = 0; i < seqs.length; i++) {
       const end = changes.ends[i] as number;
@@ -89,33 +75,33 @@ export class PersisterEngine implements PersisterEngineApi {
       );
       start = end;
     }
-    this.#queue.changed();
+    return this.#queue.changed();
   }
 
-  async removeChanges(docId: string, actors: string[], seqs: Float64Array): Promise<void> {
+  async removeChanges(docId: string, actors: string[], seqs: Float64Array): Promise<number> {
     for (let i = 0; i < seqs.length; i++) {
       this.#queue.pending.setChange(docId, actors[i] as string, seqs[i] as number, undefined);
     }
-    this.#queue.changed();
+    return this.#queue.changed();
   }
 
-  async setDocument(docId: string, data: Uint8Array): Promise<void> {
+  async setDocument(docId: string, data: Uint8Array): Promise<number> {
     this.#queue.pending.setDocument(docId, data);
-    this.#queue.changed();
+    return this.#queue.changed();
   }
 
-  async setSyncState(docId: string, peerId: Uint8Array, syncState: Uint8Array): Promise<void> {
+  async setSyncState(docId: string, peerId: Uint8Array, syncState: Uint8Array): Promise<number> {
     this.#queue.pending.setSyncState(docId, peerId, syncState);
-    this.#queue.changed();
+    return this.#queue.changed();
   }
 
-  async removeSyncStates(docId: string, peerIds: PackedBytes): Promise<void> {
+  async removeSyncStates(docId: string, peerIds: PackedBytes): Promise<number> {
     let start = 0;
     for (const end of peerIds.ends) {
       this.#queue.pending.setSyncState(docId, peerIds.bytes.slice(start, end), undefined);
       start = end;
     }
-    this.#queue.changed();
+    return this.#queue.changed();
   }
 
   async getChanges(docId: string): Promise<PackedBytes> {
@@ -266,8 +252,12 @@ function docRange(docId: string): IDBKeyRange {
   return IDBKeyRange.bound([docId], [docId, []]);
 }
 
-/** Issues every write of a buffer in one transaction. */
-async function writeBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<void> {
+/**
+ * Issues the Persister writes of a buffer in a commit's transaction, without committing it.
+ *
+ * @returns the writes' requests, to await after the commit was asked for.
+ */
+export function writePersisterBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<unknown>[] {
   const changes = tx.objectStore(STORES.changes);
   const documents = tx.objectStore(STORES.documents);
   const syncStates = tx.objectStore(STORES.syncStates);
@@ -280,8 +270,5 @@ async function writeBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<void>
       writes.push(s.state === undefined ? syncStates.delete(key) : syncStates.put(s.state, key));
     }
   }
-  // Commit now rather than when the task ends: a flush on pagehide runs as the page unloads,
-  // and a transaction that has not asked to commit by then is aborted with the page.
-  tx.commit();
-  await Promise.all(writes);
+  return writes;
 }

@@ -1,5 +1,6 @@
 import type { IDBPDatabase } from 'idb';
-import { runIn, type Connection, type Tx } from './connection.js';
+import { toStoreError, type StoreError } from '../store-error.js';
+import { runIn, type Tx } from './connection.js';
 import type { StoreName } from './schema.js';
 import { WriteBuffer } from './write-buffer.js';
 
@@ -12,46 +13,91 @@ export interface WriteBehind {
 /** The defaults of {@link WriteBehind}, chosen by `npm run bench`. */
 export const DEFAULT_WRITE_BEHIND: WriteBehind = { maxDelayMs: 10, maxBytes: 4 * 1024 * 1024 };
 
+/** What the queue needs of a connection: {@link Connection} in the engine, a fake in unit tests. */
+export interface QueueConnection<Db = IDBPDatabase> {
+  /** The database if it is open right now. */
+  readonly openNow: Db | undefined;
+  /** Resolves the open database, opening it if needed. */
+  db(): Promise<Db>;
+  /** Registers work that runs synchronously before the connection closes for another's upgrade. */
+  onBeforeClose(fn: (db: Db) => void): void;
+}
+
+/** What the queue reports as it commits. */
+export interface QueueHooks<Db = IDBPDatabase> {
+  /** A commit succeeded: every write up to id `through` is committed with `durability`. */
+  committed?(through: number, durability: IDBTransactionDurability): void;
+  /** A commit failed; its writes are buffered again. */
+  failed?(error: StoreError, background: boolean): void;
+  /** Runs one commit; the default runs `write` in one read-write transaction over `stores`. */
+  run?(db: Db, buf: WriteBuffer, durability: IDBTransactionDurability): Promise<void>;
+}
+
+/** How long a failed background commit waits before it is retried, doubling up to the max. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
 /**
- * Buffers writes and commits them in the background: at the latest after `maxDelayMs`, at once
- * past `maxBytes`, on {@link WriteBehindQueue.flush}, and synchronously when the connection must
- * close for another connection's upgrade or delete.
+ * Buffers writes and commits them, one commit at a time, on one chain: at the latest after
+ * `maxDelayMs`, at once past `maxBytes`, on {@link WriteBehindQueue.flush}, and synchronously
+ * when the connection must close for another connection's upgrade or delete.
  *
  * @remarks
- * Flushes run one at a time, so a failed flush can put its writes back under newer ones
- * without resurrecting overwritten values. A failed background flush is not retried on a
- * timer (a full disk would make that a busy loop): the next write or flush retries it, and an
- * explicit flush reports the error.
+ * At most one commit is in flight, so a failed commit can put its writes back under everything
+ * written since without resurrecting a value that a newer commit stored. Every write gets an id
+ * (1, 2, …) when it is buffered; a successful commit reports the highest id it covers, which is
+ * how a client learns exactly which of its writes are committed. A failed background commit is
+ * reported through `hooks.failed` and retried with a backoff (never a busy loop on a full disk),
+ * and by the next write or flush.
  */
-export class WriteBehindQueue {
-  readonly #conn: Connection;
+export class WriteBehindQueue<Db = IDBPDatabase> {
+  readonly #conn: QueueConnection<Db>;
   readonly #options: WriteBehind;
-  readonly #stores: StoreName[];
-  readonly #write: (tx: Tx<'readwrite'>, buf: WriteBuffer) => Promise<void>;
+  readonly #hooks: QueueHooks<Db>;
+  readonly #run: (db: Db, buf: WriteBuffer, durability: IDBTransactionDurability) => Promise<void>;
   #pending = new WriteBuffer();
-  /** Buffers whose transaction has been created and has not settled yet. */
-  #inflight: WriteBuffer[] = [];
-  #chain: Promise<unknown> = Promise.resolve();
+  /** The buffer being committed, if any; never more than one. */
+  #inflight: WriteBuffer | undefined;
+  /** Settles when every commit started or queued so far has settled. */
+  #tail: Promise<unknown> = Promise.resolve();
+  /** Commits queued on the chain and not finished. */
+  #queued = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #retryMs = 0;
+  /** Id of the latest buffered write. */
+  #lastWrite = 0;
+  /** Whether a relaxed commit happened after the last strict one. */
+  #relaxedSinceStrict = false;
+  #stopped = false;
 
   /**
    * @param conn - the connection to commit on.
    * @param options - when to commit.
    * @param stores - the scope of a commit's transaction.
-   * @param write - issues a buffer's writes in a transaction, without awaiting other work.
+   * @param write - issues a buffer's writes in a transaction, without awaiting other work; it
+   * should call `tx.commit()` once its requests are issued.
+   * @param hooks - what to report, and (in tests) how to commit.
    */
   constructor(
-    conn: Connection,
+    conn: QueueConnection<Db>,
     options: WriteBehind,
     stores: StoreName[],
     write: (tx: Tx<'readwrite'>, buf: WriteBuffer) => Promise<void>,
+    hooks: QueueHooks<Db> = {},
   ) {
     this.#conn = conn;
     this.#options = options;
-    this.#stores = stores;
-    this.#write = write;
+    this.#hooks = hooks;
+    this.#run =
+      hooks.run ??
+      ((db, buf, durability) =>
+        runIn(db as IDBPDatabase, stores, 'readwrite', (tx) => write(tx, buf), durability));
     conn.onBeforeClose((db) => {
-      if (!this.#pending.empty) this.#commit(db, 'strict').catch(() => undefined);
+      // Only when nothing is in flight: a second commit beside it could be merged back over
+      // newer values if the first failed. Otherwise the buffer waits for the reopen.
+      if (!this.#pending.empty && this.#inflight === undefined && this.#queued === 0) {
+        this.#startNow(db, 'strict').catch(() => undefined);
+      }
     });
   }
 
@@ -62,84 +108,149 @@ export class WriteBehindQueue {
 
   /** Every buffer not committed yet, oldest first: what a read must overlay. */
   overlay(): WriteBuffer[] {
-    return [...this.#inflight, this.#pending];
+    return this.#inflight === undefined ? [this.#pending] : [this.#inflight, this.#pending];
   }
 
   /** Bytes written but not committed yet. */
   get pendingBytes(): number {
-    let n = this.#pending.bytes;
-    for (const b of this.#inflight) n += b.bytes;
-    return n;
+    return this.#pending.bytes + (this.#inflight?.bytes ?? 0);
   }
 
-  /** Arms the write-behind timer, or flushes at once past `maxBytes`. */
-  changed(): void {
-    if (this.#pending.empty) return;
-    if (this.#pending.bytes >= this.#options.maxBytes) {
-      this.flush('relaxed').catch(() => undefined);
-    } else if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.flush('relaxed').catch(() => undefined);
-      }, this.#options.maxDelayMs);
-    }
+  /** The id of the latest buffered write: 0 before the first. */
+  get lastWrite(): number {
+    return this.#lastWrite;
   }
 
   /**
-   * Commits everything buffered, after any flush under way.
+   * Records one buffered write (call it once per write call, after changing {@link pending}),
+   * then arms the write-behind timer, or commits at once past `maxBytes`.
    *
-   * @param durability - 'strict' for an explicit flush, 'relaxed' for write-behind.
-   * @returns the bytes this flush committed.
+   * @returns the write's id.
    */
-  flush(durability: IDBTransactionDurability): Promise<number> {
-    // Nothing under way and the database open: commit synchronously. On pagehide this is the
-    // difference between a transaction that asked to commit before the page went away and one
-    // that never started.
-    const db = this.#conn.openNow;
-    if (db !== undefined && this.#inflight.length === 0 && !this.#pending.empty) {
-      const now = this.#commit(db, durability);
-      this.#chain = now.catch(() => undefined);
-      return now;
+  changed(): number {
+    this.#lastWrite += 1;
+    if (this.#pending.firstWrite === 0) this.#pending.firstWrite = this.#lastWrite;
+    this.#pending.lastWrite = this.#lastWrite;
+    if (this.#stopped || this.#pending.empty) return this.#lastWrite;
+    if (this.#pending.bytes >= this.#options.maxBytes) {
+      this.#background();
+    } else if (this.#timer === undefined) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#background();
+      }, this.#options.maxDelayMs);
     }
-    const next = this.#chain.then(
-      () => this.#flushOnce(durability),
-      () => this.#flushOnce(durability),
-    );
-    this.#chain = next.catch(() => undefined);
-    return next;
+    return this.#lastWrite;
   }
 
-  /** Drops the timer; the buffer stays for a final flush. */
+  /**
+   * Commits everything buffered, after every commit under way.
+   *
+   * @param durability - 'strict' for an explicit flush: it resolves only once every write
+   * buffered before the call is committed strictly, also those a relaxed background commit had
+   * already taken. 'relaxed' for write-behind.
+   * @returns the bytes of the writes this flush covered.
+   */
+  flush(durability: IDBTransactionDurability): Promise<number> {
+    const covered = this.pendingBytes;
+    // Nothing under way and the database open: start the transaction synchronously. On
+    // pagehide this is the difference between a transaction that asked to commit before the
+    // page went away and one that never started.
+    const db = this.#conn.openNow;
+    if (db !== undefined && this.#inflight === undefined && this.#queued === 0 && !this.#pending.empty) {
+      return this.#startNow(db, durability).then(() => covered);
+    }
+    return this.#enqueue(async () => {
+      const strictMarker = durability === 'strict' && this.#relaxedSinceStrict;
+      if (this.#pending.empty && !strictMarker) return;
+      const opened = await this.#conn.db();
+      await this.#start(opened, durability);
+    }).then(() => covered);
+  }
+
+  /** Drops the timer and stops arming it; the buffer stays for a final flush. */
   stop(): void {
+    this.#stopped = true;
+    this.#clearTimer();
+  }
+
+  /**
+   * Drops everything buffered, for a store whose database is gone.
+   *
+   * @returns whether anything was dropped.
+   */
+  discard(): boolean {
+    const had = !this.#pending.empty;
+    this.#pending = new WriteBuffer();
+    this.#clearTimer();
+    return had;
+  }
+
+  #clearTimer(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
   }
 
-  async #flushOnce(durability: IDBTransactionDurability): Promise<number> {
-    if (this.#pending.empty) return 0;
-    const db = await this.#conn.db();
-    // A versionchange may have committed the buffer while the connection was awaited.
-    if (this.#pending.empty) return 0;
-    return this.#commit(db, durability);
-  }
-
-  /** Swaps the buffer out and creates its transaction, synchronously. */
-  #commit(db: IDBPDatabase, durability: IDBTransactionDurability): Promise<number> {
-    this.stop();
-    const buf = this.#pending;
-    this.#pending = new WriteBuffer();
-    this.#inflight.push(buf);
-    const settle = () => (this.#inflight = this.#inflight.filter((b) => b !== buf));
-    return runIn(db, this.#stores, 'readwrite', (tx) => this.#write(tx, buf), durability).then(
+  /** A write-behind commit: a failure is reported, then retried after a backoff. */
+  #background(): void {
+    this.#clearTimer();
+    this.flush('relaxed').then(
+      () => (this.#retryMs = 0),
       () => {
-        settle();
-        return buf.bytes;
-      },
-      (e: unknown) => {
-        settle();
-        this.#pending = this.#pending.mergeOver(buf);
-        throw e;
+        if (this.#stopped || this.#timer !== undefined) return;
+        this.#retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_MIN_MS, this.#retryMs * 2));
+        this.#timer = setTimeout(() => {
+          this.#timer = undefined;
+          this.#background();
+        }, this.#retryMs);
       },
     );
+  }
+
+  /** Runs `fn` after everything on the chain, as the chain's new last link. */
+  #enqueue(fn: () => Promise<void>): Promise<void> {
+    this.#queued += 1;
+    const run = this.#tail.then(fn, fn).finally(() => (this.#queued -= 1));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Starts a commit synchronously and makes it the chain's last link. */
+  #startNow(db: Db, durability: IDBTransactionDurability): Promise<void> {
+    const run = this.#start(db, durability);
+    this.#queued += 1;
+    const done = run.finally(() => (this.#queued -= 1));
+    this.#tail = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Swaps the buffer out and starts its transaction synchronously; one at a time. */
+  #start(db: Db, durability: IDBTransactionDurability): Promise<void> {
+    this.#clearTimer();
+    const buf = this.#pending;
+    this.#pending = new WriteBuffer();
+    this.#inflight = buf;
+    const through = buf.empty ? undefined : buf.lastWrite;
+    return this.#run(db, buf, durability).then(
+      () => {
+        this.#inflight = undefined;
+        if (durability === 'strict') this.#relaxedSinceStrict = false;
+        else this.#relaxedSinceStrict = true;
+        this.#hooks.committed?.(through ?? this.#lastCommittedBound(), durability);
+      },
+      (e: unknown) => {
+        this.#inflight = undefined;
+        // Safe because this was the only commit in flight: everything in `pending` is newer.
+        this.#pending = this.#pending.mergeOver(buf);
+        const error = toStoreError(e);
+        this.#hooks.failed?.(error, durability !== 'strict');
+        throw error;
+      },
+    );
+  }
+
+  /** For an empty (strict marker) commit: every write older than the pending ones. */
+  #lastCommittedBound(): number {
+    return this.#pending.empty ? this.#lastWrite : this.#pending.firstWrite - 1;
   }
 }

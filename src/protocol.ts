@@ -1,0 +1,62 @@
+/**
+ * larder's wire protocol: every message between a store's client and its engine, whichever
+ * side of a worker boundary each runs on. Types only; both sides import it.
+ *
+ * @remarks
+ * Calls go client → engine as Comlink calls on {@link EngineHost} and the {@link EngineApi} it
+ * returns. Events go engine → client through the {@link EngineListener} passed to `open`.
+ * Errors cross as {@link WireError}: Comlink's own "throw" handler would drop `code` and `cause`.
+ */
+import type { StoreErrorCode } from './store-error.js';
+import type { EngineApi, EngineOptions } from './engine/engine-api.js';
+
+export type { EngineApi, EngineOptions };
+
+/** A {@link StoreError} as it crosses a thread boundary: plain data, structured-cloneable. */
+export interface WireError {
+  code: StoreErrorCode;
+  message: string;
+  /** The platform error that caused it, by name and message (a DOMException does not clone everywhere). */
+  cause?: { name: string; message: string };
+}
+
+/** What an engine tells its client, unasked. */
+export type EngineEvent =
+  /** Every buffered write up to id `through` is committed with `durability`. */
+  | { type: 'committed'; through: number; durability: 'strict' | 'relaxed'; pendingBytes: number }
+  /** A commit failed; its writes are buffered again. `background` when no caller awaited it. */
+  | { type: 'commit-error'; error: WireError; background: boolean; pendingBytes: number }
+  /** The database was deleted or cleared under the engine; it will not recreate it. */
+  | { type: 'storage-lost'; error: WireError };
+
+/** Receives an engine's events; across a worker, a Comlink proxy of the client's function. */
+export type EngineListener = (event: EngineEvent) => void;
+
+/** What opening a store's engine needs besides its name. */
+export interface OpenRequest {
+  options: EngineOptions;
+  /** The storage id the database must have, when the client knows one (see StoreOptions). */
+  expectStorageId?: string;
+  /** Start over on a lost database rather than reject 'storage-lost'. */
+  acceptStorageLoss?: boolean;
+  /**
+   * A Web Locks name the engine holds for as long as it lives, so that the client, asking for
+   * the same lock, learns of the engine's death when it is granted.
+   */
+  lifeLock?: string;
+}
+
+/** What an opened engine reports. */
+export interface OpenResult {
+  /** The random id of the database, made when it was created. */
+  storageId: string;
+}
+
+/** What the kit's worker entry exposes: a factory of engines, one per opened store. */
+export interface EngineHost {
+  /**
+   * Creates the engine of the store `name` (its `open()` then opens the database), once the
+   * engine holds `request.lifeLock`.
+   */
+  open(name: string, request: OpenRequest, listener: EngineListener): Promise<EngineApi>;
+}
