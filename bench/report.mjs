@@ -96,6 +96,20 @@ function evaluateGoal(goal, cases) {
   return { ...goal, status: 'unknown goal' };
 }
 
+/**
+ * Whether the machine was quiet: the 1-minute load average, the bench's own load included,
+ * stayed at or below the number of cores from the start to the last case. Above that, other
+ * work competed for the cores and absolute times say more about the machine than the code.
+ */
+function loadVerdict(loadStart, loadDuring) {
+  const during = loadDuring.length === 0 ? [loadavg()[0]] : loadDuring;
+  const peak = Math.max(loadStart?.[0] ?? 0, ...during);
+  return {
+    loadAverageDuring: { min: Math.min(...during), median: median(during), max: Math.max(...during) },
+    quiet: peak <= cpus().length,
+  };
+}
+
 /** Turns the runner's records into the report's figures. */
 export function summarize({
   started,
@@ -106,6 +120,7 @@ export function summarize({
   suites,
   records,
   loadStart,
+  loadDuring = [],
   commit,
 }) {
   const all = records.map(caseStats);
@@ -124,10 +139,13 @@ export function summarize({
       cpu: cpus()[0]?.model ?? 'unknown',
       loadAverageAtStart: loadStart,
       loadAverageAtEnd: loadavg(),
+      ...loadVerdict(loadStart, loadDuring),
       node: process.version,
     },
     commit,
     serve: runner.serve,
+    // The exact command line, so that every figure quoted from this report names its command.
+    command: runner.command,
     reps: runner.reps,
     warmup: runner.warmup,
     filters: { suite: runner.suite, workload: runner.workload, contender: runner.contender },
@@ -207,6 +225,20 @@ function seriesTables(cases) {
   return out;
 }
 
+/** One sentence on the machine's load during the run, and whether it was quiet. */
+function loadSentence(m) {
+  const d = m.loadAverageDuring;
+  if (d === undefined) return 'The load average during the run was not recorded.';
+  const range =
+    `after each case it was ${d.min.toFixed(1)}–${d.max.toFixed(1)}, median ${d.median.toFixed(1)}, ` +
+    "the bench's own load included";
+  return m.quiet
+    ? `**Quiet machine**: the 1-minute load average stayed at or below ${m.cpus}, the number of cores, ` +
+        `throughout; ${range}.`
+    : `**Busy machine**: the 1-minute load average went above ${m.cpus}, the number of cores; ${range}. ` +
+        'Other work competed for the cores: read the ratios within this run, not the absolute times.';
+}
+
 /** The markdown report: what README.md includes. */
 export function markdown(summary, chartFile) {
   const m = summary.machine;
@@ -219,11 +251,13 @@ export function markdown(summary, chartFile) {
   const lines = [
     '## Benchmarks',
     '',
-    `Run ${summary.started.slice(0, 16).replace('T', ' ')} UTC on ${summary.commit.slice(0, 10)}${summary.commit.length > 40 ? ' with uncommitted changes' : ''} with \`npm run bench${opts ? ` -- ${opts}` : ''}\` ` +
+    `Run ${summary.started.slice(0, 16).replace('T', ' ')} UTC on ${summary.commit.slice(0, 10)}${summary.commit.length > 40 ? ' with uncommitted changes' : ''} with \`${summary.command ?? `npm run bench${opts ? ` -- ${opts}` : ''}`}\` ` +
       `(${summary.reps} repetitions after ${summary.warmup} warm-up, ${summary.minutes.toFixed(0)} min, ` +
       `${summary.serve === 'dev' ? "Vite's dev server" : 'a production build'}) in ` +
       `${summary.browser.match(/(?:Headless)?Chrome\/[\d.]+/)?.[0] ?? summary.browser}, ${m.cpus} × ${m.cpu}, ` +
       `load average ${m.loadAverageAtStart?.[0]?.toFixed(1) ?? '?'} at the start and ${m.loadAverageAtEnd[0].toFixed(1)} at the end.`,
+    '',
+    loadSentence(m),
     '',
     'Medians of the repetitions, with the fastest and slowest run; **vs ref** is how many times faster than ' +
       "the workload's reference contender (per operation, higher is better). **Worst gap** is the longest the " +

@@ -4,11 +4,9 @@
 //
 //   npm run bench -- --reps=5 --warmup=1 --suite=persister --changes=10000 --scaleMax=1000000
 //
-// Runner options: --reps (5) --warmup (1) --suite --workload --contender (comma-separated;
-// workload and contender match by substring) --serve=build|dev (build) --ref=<commit> (bench a
-// committed tree instead of the working tree) --out (file stem, latest) --port (5180, or the
-// next free one) --timeout (seconds per phase, 900) --headed. Every other --key=number goes to
-// the suites as an option.
+// The options are in HELP below (`npm run bench -- --help`). Without --out the report goes to
+// bench/results/local/ (ignored by git), so a quick run never overwrites the tracked results
+// that the README cites; --out=<stem> writes bench/results/<stem>.*.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -25,6 +23,28 @@ const root = resolve(fileURLToPath(import.meta.url), '../..');
 const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve', 'ref'];
 const RUNNER_NUMBERS = { reps: 5, warmup: 1, port: 5180, timeout: 900 };
 
+const HELP = `Usage: npm run bench -- [--key=value ...]
+
+Runner options:
+  --suite=a,b         suites to run: file names under bench/suites/ (default: all)
+  --workload=W1,W3    workloads whose name contains one of these (default: all)
+  --contender=larder  contenders whose name contains one of these (default: all)
+  --reps=5            timed repetitions, after --warmup=1 untimed ones
+  --serve=build       'build' (a production build, default) or 'dev' (Vite's dev server)
+  --ref=<commit>      bench a committed tree instead of the working tree
+  --out=<stem>        write bench/results/<stem>.md/.json (tracked: the README cites latest);
+                      without it the report goes to bench/results/local/ (ignored by git)
+  --port=5180         the preview server's port, or the next free one
+  --timeout=900       seconds allowed per phase of a case
+  --headed            show the browser
+  --help              print this and exit
+
+Every other --key=number goes to the suites, e.g. --changes=10000 --batch=100 --scaleMax=1000000
+(see bench/README.md for each suite's options).
+
+Example, a quick run of one small suite:
+  npm run bench -- --suite=baseline --reps=1 --warmup=0`;
+
 /** Splits `--key=value` arguments into runner settings and suite options. */
 function parseArgs(argv) {
   const runner = {
@@ -32,17 +52,18 @@ function parseArgs(argv) {
     suite: '',
     workload: '',
     contender: '',
-    out: 'latest',
+    out: '',
     serve: 'build',
     ref: '',
     headed: false,
   };
   const options = {};
   for (const arg of argv) {
-    const m = /^--([^=]+)(?:=(.*))?$/.exec(arg);
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(arg === '-h' ? '--help' : arg);
     if (m === null) throw new Error(`unexpected argument ${arg}: options are --key=value`);
     const [, key, value] = m;
-    if (key === 'headed') runner.headed = value === undefined || value !== 'false';
+    if (key === 'help') runner.help = true;
+    else if (key === 'headed') runner.headed = value === undefined || value !== 'false';
     else if (RUNNER_STRINGS.includes(key)) runner[key] = value ?? '';
     else {
       const n = Number(value?.replace(/_/g, ''));
@@ -162,7 +183,21 @@ async function checkout(ref) {
 }
 
 async function main() {
-  const { runner, options } = parseArgs(process.argv.slice(2));
+  let parsed;
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${e.message}\nRun \`npm run bench -- --help\` for the options.`);
+    process.exitCode = 2;
+    return;
+  }
+  const { runner, options } = parsed;
+  const args = process.argv.slice(2);
+  runner.command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
+  if (runner.help) {
+    console.log(HELP);
+    return;
+  }
   const started = new Date();
   const loadStart = loadavg();
   const { module: pw } = await runnerImport(join(root, 'playwright.config.ts'));
@@ -257,6 +292,8 @@ async function benchmark(context, url, runner, options, { started, loadStart, co
     groups.get(key).push(c);
   }
   const records = new Map(cases.map((c) => [c.id, { info: c, samples: [], errors: [] }]));
+  /** The 1-minute load average after every case: the report says whether the machine was quiet. */
+  const loadDuring = [];
 
   for (let rep = -runner.warmup; rep < runner.reps; rep++) {
     const label =
@@ -267,6 +304,7 @@ async function benchmark(context, url, runner, options, { started, loadStart, co
       for (const c of order) {
         const record = records.get(c.id);
         const result = await sampleOnce(c, freshPage, call);
+        loadDuring.push(loadavg()[0]);
         const where = `[${label}] ${c.workload} · ${c.contender}`;
         if (!result.ok) {
           record.errors.push(`${label}: ${result.error}`);
@@ -291,10 +329,16 @@ async function benchmark(context, url, runner, options, { started, loadStart, co
     suites,
     records: [...records.values()],
     loadStart,
+    loadDuring,
     commit,
   });
-  const table = await writeReport(summary, join(root, 'bench/results'), runner.out);
+  const tracked = runner.out !== '';
+  const dir = join(root, tracked ? 'bench/results' : 'bench/results/local');
+  const table = await writeReport(summary, dir, tracked ? runner.out : 'latest');
   console.log(table);
+  console.log(
+    `\nReport written to ${dir}${tracked ? '' : ' (untracked; --out=<stem> writes bench/results/)'}`,
+  );
 }
 
 /** One measurement: a fresh page, setup, a reload if the case asks, run, teardown. */
