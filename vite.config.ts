@@ -10,7 +10,14 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   // Listed up front so that Vite never re-optimizes them mid-run and reloads the page.
   optimizeDeps: {
-    include: ['idb', 'comlink', '@automerge/automerge/slim', '@automerge/automerge/automerge.wasm.base64'],
+    include: [
+      'idb',
+      'comlink',
+      '@automerge/automerge/slim',
+      '@automerge/automerge/automerge.wasm.base64',
+      '@automerge/automerge-repo/slim',
+      '@automerge/automerge-repo-network-websocket',
+    ],
   },
   // The demo's service worker, manifest and icons are served from the site root.
   publicDir: 'demo/public',
