@@ -1,0 +1,18 @@
+/**
+ * `larder/yjs`: Yjs documents in a larder store, a drop-in for y-indexeddb's
+ * `IndexeddbPersistence`. `yjs` is a peer dependency; larder's core entry never imports it.
+ *
+ * @example
+ * ```ts
+ * import { LarderPersistence as IndexeddbPersistence } from 'larder/yjs';
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  LarderPersistence,
+  clearDocument,
+  type LarderPersistenceEvents,
+  type LarderPersistenceOptions,
+} from './larder-persistence.js';
+export type { MetaKey } from './metadata-codec.js';

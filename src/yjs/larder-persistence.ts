@@ -1,0 +1,455 @@
+import * as Y from 'yjs';
+import type { KeySpace } from '../contracts/key-space.js';
+import type { Store, StoreOptions } from '../contracts/store.js';
+import { StoreError, toStoreError } from '../store-error.js';
+import { DocChannel, type StoredNotice } from './doc-channel.js';
+import { decodeMetaValue, encodeMetaKey, encodeMetaValue, type MetaKey } from './metadata-codec.js';
+import { Observable } from './observable.js';
+import { acquireStore } from './shared-store.js';
+import { UpdateLog } from './update-log.js';
+
+/** Where {@link LarderPersistence} keeps a document, and when it commits and compacts. */
+export interface LarderPersistenceOptions {
+  /** An open store to keep the document in. The provider never closes it. */
+  store?: Store;
+  /**
+   * Without `store`: the name of the store to open (default 'larder-yjs'). Providers in one
+   * page share a store of one name; the last one destroyed closes it.
+   */
+  name?: string;
+  /** Without `store`: how to open it (the first provider's options win). */
+  options?: StoreOptions;
+  /** The store's key space that holds the documents (default 'yjs'). */
+  keySpace?: string;
+  /**
+   * Merge the stored updates of the document into one when they pass this many bytes (and
+   * have doubled since the last merge, so that a large document is not rewritten on every
+   * keystroke). Default 1 MiB; `Infinity` never merges.
+   */
+  compactBytes?: number;
+  /**
+   * How long after a local update the provider commits it, emits 'stored' and tells the other
+   * tabs (default 50 ms). The store's write-behind may have committed it before.
+   */
+  storeDelayMs?: number;
+}
+
+/** The events of a {@link LarderPersistence}, as lib0's Observable names them. */
+export interface LarderPersistenceEvents {
+  /** The stored updates have been applied to the document. Emitted once. */
+  synced: (provider: LarderPersistence) => void;
+  /** Every update the document had when a commit started is now committed. */
+  stored: (provider: LarderPersistence) => void;
+}
+
+const DEFAULT_STORE = 'larder-yjs';
+const DEFAULT_KEY_SPACE = 'yjs';
+const DEFAULT_COMPACT_BYTES = 1024 * 1024;
+const DEFAULT_STORE_DELAY_MS = 50;
+
+/**
+ * Persists a `Y.Doc` in a larder store, with the shape of y-indexeddb's `IndexeddbPersistence`.
+ *
+ * @remarks
+ * Loading applies every stored update and writes nothing, unless the document already had
+ * content of its own that storage lacks. Each update of the document is stored as it happens,
+ * through the store's write-behind; updates this provider applied from storage are not stored
+ * again. Past {@link LarderPersistenceOptions.compactBytes}, one tab at a time (a Web Lock)
+ * merges the stored updates into one, deleting exactly the keys it read. Other tabs with the
+ * same document open receive each other's updates through storage.
+ *
+ * @example
+ * ```ts
+ * import { LarderPersistence } from 'larder/yjs';
+ * const provider = new LarderPersistence('my-doc', ydoc);
+ * await provider.whenSynced;
+ * ydoc.getText('t').insert(0, 'hello');
+ * await provider.whenStored(); // committed
+ * ```
+ */
+export class LarderPersistence extends Observable<LarderPersistenceEvents> {
+  /** The document. */
+  readonly doc: Y.Doc;
+  /** The document's name in the store. */
+  readonly name: string;
+  /** Whether the stored updates have been applied. */
+  synced = false;
+  /**
+   * Resolves once the stored updates have been applied; rejects with a {@link StoreError}
+   * (code 'closed' when the provider was destroyed first).
+   */
+  readonly whenSynced: Promise<LarderPersistence>;
+
+  readonly #compactBytes: number;
+  readonly #storeDelayMs: number;
+  readonly #lockName: string;
+  readonly #space: string;
+  readonly #open: () => OpenedStore;
+  readonly #ks: Promise<KeySpace>;
+  readonly #release: () => Promise<void>;
+  #log: UpdateLog | undefined;
+  #channel: DocChannel | undefined;
+  /** Ids written since the last commit that other tabs were told about. */
+  #unannounced: { id: string; bytes: number }[] = [];
+  /** Buffered writes not acknowledged yet; a flush waits for them. */
+  readonly #writing = new Set<Promise<unknown>>();
+  #writeError: unknown;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Compactions and notices, one at a time. */
+  #serial: Promise<void> = Promise.resolve();
+  #compacting = false;
+  #lastMergedBytes = 0;
+  #destroyed: Promise<void> | undefined;
+  readonly #storeName: string;
+
+  /**
+   * Starts loading document `name` into `doc`.
+   *
+   * @param name - the document's name.
+   * @param doc - the Yjs document to load into and persist.
+   * @param options - the store, or a store name and options; compaction and commit delay.
+   */
+  constructor(name: string, doc: Y.Doc, options: LarderPersistenceOptions = {}) {
+    super();
+    this.doc = doc;
+    this.name = name;
+    this.#compactBytes = options.compactBytes ?? DEFAULT_COMPACT_BYTES;
+    this.#storeDelayMs = options.storeDelayMs ?? DEFAULT_STORE_DELAY_MS;
+    const space = options.keySpace ?? DEFAULT_KEY_SPACE;
+    this.#space = space;
+    this.#storeName = options.store?.name ?? options.name ?? DEFAULT_STORE;
+    this.#lockName = JSON.stringify(['larder/yjs compaction', this.#storeName, space, name]);
+    this.#open = () => openFor(options);
+    const { store, release } = this.#open();
+    this.#release = release;
+    this.#ks = (async () => {
+      if (typeof name !== 'string') throw new StoreError('invalid-argument', 'name must be a string');
+      if (!(doc instanceof Y.Doc)) throw new StoreError('invalid-argument', 'doc must be a Y.Doc');
+      return (await store).keySpace(space);
+    })();
+    this.#ks.catch(() => undefined);
+    this.whenSynced = this.#load();
+    // Settles for everyone; an app that never awaits it must not see an unhandled rejection.
+    this.whenSynced.catch(() => undefined);
+    doc.on('update', this.#onUpdate);
+    doc.on('destroy', this.#onDocDestroy);
+  }
+
+  async #load(): Promise<LarderPersistence> {
+    try {
+      const ks = await this.#ks;
+      this.#check();
+      const log = new UpdateLog(ks, this.name);
+      // What the document holds before it is loaded (y-indexeddb stores all of it on every load).
+      const own = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : undefined;
+      this.#log = log;
+      const { fresh } = await log.readAll();
+      this.#check();
+      this.#apply(fresh);
+      if (own !== undefined) {
+        const missing = missingFrom(own, fresh);
+        if (missing !== undefined) this.#store(missing);
+      }
+      this.#channel = new DocChannel(JSON.stringify(['larder/yjs', this.#storeName, this.#space]), (n) =>
+        this.#receive(n),
+      );
+      this.synced = true;
+      this.emit('synced', [this]);
+      return this;
+    } catch (e) {
+      throw toStoreError(e);
+    }
+  }
+
+  readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || this.#log === undefined || this.#destroyed !== undefined) return;
+    this.#store(update);
+  };
+
+  readonly #onDocDestroy = (): void => {
+    void this.destroy();
+  };
+
+  #store(update: Uint8Array): void {
+    const log = this.#log as UpdateLog;
+    const { id, written } = log.append(update);
+    this.#track(written);
+    this.#unannounced.push({ id, bytes: update.byteLength });
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.#commit().catch(() => undefined);
+    }, this.#storeDelayMs);
+    this.#maybeCompact();
+  }
+
+  #track(written: Promise<unknown>): void {
+    this.#writing.add(written);
+    written.then(
+      () => this.#writing.delete(written),
+      (e: unknown) => {
+        this.#writing.delete(written);
+        this.#writeError ??= e;
+      },
+    );
+  }
+
+  #apply(updates: Uint8Array[]): void {
+    if (updates.length === 0) return;
+    Y.transact(this.doc, () => updates.forEach((u) => Y.applyUpdate(this.doc, u)), this, false);
+  }
+
+  /** Commits what is buffered, then tells the other tabs and emits 'stored'. */
+  async #commit(): Promise<void> {
+    const ks = await this.#ks;
+    const batch = this.#unannounced;
+    this.#unannounced = [];
+    try {
+      await Promise.all([...this.#writing].map((w) => w.catch(() => undefined)));
+      if (this.#writeError !== undefined) throw this.#writeError;
+      await ks.flush();
+    } catch (e) {
+      this.#unannounced = batch.concat(this.#unannounced);
+      throw toStoreError(e);
+    }
+    if (batch.length > 0) {
+      this.#channel?.post({
+        doc: this.name,
+        ids: batch.map((b) => b.id),
+        sizes: batch.map((b) => b.bytes),
+        replaces: [],
+      });
+    }
+    this.emit('stored', [this]);
+  }
+
+  /**
+   * Resolves once every update the document had when it was called is committed durably
+   * (larder's addition: y-indexeddb has no way to tell). Emits 'stored' too.
+   * @throws {@link StoreError} when loading or a write failed; code 'closed' after destroy().
+   */
+  async whenStored(): Promise<void> {
+    if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
+    await this.whenSynced;
+    await this.#commit();
+  }
+
+  /**
+   * Applies the updates that other providers stored and this one has not applied yet. Notices
+   * between tabs do this on their own; this is for a tab that cannot receive them.
+   */
+  fetchUpdates(): Promise<void> {
+    return this.#queue(async () => {
+      const { fresh } = await (this.#log as UpdateLog).readAll();
+      this.#apply(fresh);
+    });
+  }
+
+  #receive(notice: StoredNotice): void {
+    if (notice.doc !== this.name) return;
+    this.#queue(async () => {
+      const log = this.#log as UpdateLog;
+      const [merged] = notice.ids;
+      if (notice.replaces.length > 0 && merged !== undefined) {
+        const bytes = notice.sizes[0] ?? 0;
+        this.#lastMergedBytes = bytes;
+        if (log.replace(notice.replaces, merged, bytes)) return;
+      }
+      this.#apply(await log.fetch(notice.ids));
+      // Another tab's updates count too: past the threshold, this tab may merge them.
+      this.#maybeCompact();
+    }).catch(() => undefined);
+  }
+
+  #queue(task: () => Promise<void>): Promise<void> {
+    const run = this.#serial.then(async () => {
+      if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
+      await task();
+    });
+    this.#serial = run.catch(() => undefined);
+    return run;
+  }
+
+  #maybeCompact(): void {
+    const log = this.#log;
+    if (log === undefined || this.#compacting || this.#destroyed !== undefined) return;
+    if (log.count < 2 || log.bytes < this.#compactBytes || log.bytes < 2 * this.#lastMergedBytes) return;
+    this.#compacting = true;
+    // One compactor at a time across tabs. The lock saves work, it is not what keeps updates:
+    // a compaction deletes only the keys it read, after the merged update of all of them.
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    const compact = () => this.#queue(() => this.#compact(log));
+    const run =
+      locks === undefined
+        ? compact()
+        : locks.request(this.#lockName, { ifAvailable: true }, (lock) =>
+            lock === null ? undefined : compact(),
+          );
+    run
+      .catch(() => undefined)
+      .finally(() => {
+        this.#compacting = false;
+      });
+  }
+
+  async #compact(log: UpdateLog): Promise<void> {
+    const { entries, fresh } = await log.readAll();
+    // Updates another tab committed but has not announced yet: apply them, since the merged
+    // update replaces their keys.
+    this.#apply(fresh);
+    if (entries.length < 2) return;
+    // The document holds every update read (each was applied or written by this provider), so
+    // its state is their merge, and cheaper to compute than Y.mergeUpdates over all of them.
+    const merged = Y.encodeStateAsUpdate(this.doc);
+    const { id, written } = log.writeMerged(merged, entries);
+    await written;
+    await (await this.#ks).flush();
+    const replaces = entries.map((e) => UpdateLog.idOf(e.key));
+    log.replace(replaces, id, merged.byteLength);
+    this.#lastMergedBytes = merged.byteLength;
+    this.#channel?.post({ doc: this.name, ids: [id], sizes: [merged.byteLength], replaces });
+  }
+
+  /**
+   * Stores a custom value under `key`, beside the document (buffered).
+   * @param key - a string, number, Date, binary or array of those, as IndexedDB keys are.
+   * @param value - anything structured clone takes, except cycles.
+   * @returns `key`, as y-indexeddb's does.
+   * @throws {@link StoreError} code 'invalid-argument' for a bad key or value; nothing is written.
+   */
+  set(key: MetaKey, value: unknown): Promise<MetaKey> {
+    return this.#meta(async (ks) => {
+      await ks.put([this.name, 'm', encodeMetaKey(key)], encodeMetaValue(value));
+      return key;
+    });
+  }
+
+  /** Resolves the custom value under `key`, or `undefined`. */
+  get(key: MetaKey): Promise<unknown> {
+    return this.#meta(async (ks) => {
+      const bytes = await ks.get([this.name, 'm', encodeMetaKey(key)]);
+      return bytes === undefined ? undefined : decodeMetaValue(bytes);
+    });
+  }
+
+  /** Removes the custom value under `key`. */
+  del(key: MetaKey): Promise<undefined> {
+    return this.#meta(async (ks) => {
+      await ks.delete([this.name, 'm', encodeMetaKey(key)]);
+      return undefined;
+    });
+  }
+
+  async #meta<T>(f: (ks: KeySpace) => Promise<T>): Promise<T> {
+    try {
+      // One `then` per call on the same promise: calls reach the key space in call order.
+      const ks = await this.#ks;
+      if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
+      return await f(ks);
+    } catch (e) {
+      throw toStoreError(e);
+    }
+  }
+
+  /**
+   * Stops persisting the document (updates already made are still committed) and releases the
+   * store. Called when the document is destroyed.
+   */
+  override destroy(): Promise<void> {
+    return this.#shutdown(async () => undefined);
+  }
+
+  /** Destroys the provider and deletes the document's updates and custom values. */
+  async clearData(): Promise<void> {
+    if (this.#destroyed === undefined) return this.#shutdown((ks) => clearStored(ks, this.name));
+    // Destroyed before: the store may be closed, so open it again, as y-indexeddb deletes its
+    // database by name.
+    await this.#destroyed.catch(() => undefined);
+    const { store, release } = this.#open();
+    try {
+      await clearStored((await store).keySpace(this.#space), this.name);
+    } catch (e) {
+      throw toStoreError(e);
+    } finally {
+      await release();
+    }
+  }
+
+  #shutdown(last: (ks: KeySpace) => Promise<void>): Promise<void> {
+    if (this.#destroyed !== undefined) return this.#destroyed;
+    clearTimeout(this.#timer);
+    this.doc.off('update', this.#onUpdate);
+    this.doc.off('destroy', this.#onDocDestroy);
+    this.#channel?.close();
+    this.#destroyed = (async () => {
+      try {
+        await this.whenSynced.catch(() => undefined);
+        await this.#serial;
+        await Promise.all([...this.#writing].map((w) => w.catch(() => undefined)));
+        const ks = await this.#ks.catch(() => undefined);
+        if (ks !== undefined) await last(ks);
+      } catch (e) {
+        throw toStoreError(e);
+      } finally {
+        await this.#release();
+      }
+    })();
+    return this.#destroyed;
+  }
+
+  #check(): void {
+    if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
+  }
+}
+
+interface OpenedStore {
+  store: Promise<Store>;
+  release: () => Promise<void>;
+}
+
+/** The store of `options`: the one given, or one opened (or shared) by name. */
+function openFor(options: LarderPersistenceOptions): OpenedStore {
+  if (options.store !== undefined)
+    return { store: Promise.resolve(options.store), release: async () => undefined };
+  return acquireStore(options.name ?? DEFAULT_STORE, options.options);
+}
+
+async function clearStored(ks: KeySpace, name: string): Promise<void> {
+  await ks.deleteRange([name]);
+  await ks.flush();
+}
+
+/**
+ * Deletes the stored updates and custom values of document `name`, as y-indexeddb's
+ * `clearDocument` deletes its database. Providers open on it keep their `Y.Doc`s as they are.
+ *
+ * @param name - the document's name.
+ * @param options - the store, or a store name and options, and the key space.
+ * @throws {@link StoreError} when the store cannot be opened or written.
+ */
+export async function clearDocument(
+  name: string,
+  options: Pick<LarderPersistenceOptions, 'store' | 'name' | 'options' | 'keySpace'> = {},
+): Promise<void> {
+  const { store, release } = openFor(options);
+  try {
+    if (typeof name !== 'string') throw new StoreError('invalid-argument', 'name must be a string');
+    await clearStored((await store).keySpace(options.keySpace ?? DEFAULT_KEY_SPACE), name);
+  } catch (e) {
+    throw toStoreError(e);
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * What of `own` (a document's state before loading) the stored updates lack, or undefined
+ * when they hold all of it. Deletions are compared by state only: a document that deleted
+ * stored content before loading stores its delete set again.
+ */
+function missingFrom(own: Uint8Array, stored: Uint8Array[]): Uint8Array | undefined {
+  if (stored.length === 0) return own;
+  const vector = Y.encodeStateVectorFromUpdate(Y.mergeUpdates(stored));
+  const diff = Y.diffUpdate(own, vector);
+  const { structs, ds } = Y.decodeUpdate(diff);
+  return structs.length === 0 && ds.clients.size === 0 ? undefined : diff;
+}
