@@ -17,6 +17,7 @@ export default defineConfig({
       '@automerge/automerge/automerge.wasm.base64',
       '@automerge/automerge-repo/slim',
       '@automerge/automerge-repo-network-websocket',
+      'yjs',
     ],
   },
   // The demo's service worker, manifest and icons are served from the site root.
