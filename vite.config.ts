@@ -10,6 +10,10 @@ export default defineConfig({
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   // Listed up front so that Vite never re-optimizes them mid-run and reloads the page.
   optimizeDeps: {
+    // The pages this server serves. Left to itself Vite scans every HTML file in the tree,
+    // including the consumer app under e2e/fixtures/, which imports the packed package by a name
+    // that only resolves once installed into its own throwaway app (e2e/package.spec.ts).
+    entries: ['index.html', 'e2e/**/*.html', 'bench/**/*.html', '!e2e/fixtures/**'],
     include: [
       'idb',
       'comlink',
