@@ -12,6 +12,16 @@ export interface KeyEntry {
   data: Uint8Array;
 }
 
+/** How {@link KeySpace.getRange} orders its result. */
+export interface KeyRangeOptions {
+  /**
+   * 'key' (default): key order. 'written': the order in which each entry was last written,
+   * by the writing engine's clock (across tabs only as exact as the machine's clock); this is
+   * the insertion order that automerge-repo's acceptance suite expects of `loadRange`.
+   */
+  order?: 'key' | 'written';
+}
+
 /**
  * An ordered binary key-value space with prefix ranges: the engine part under the
  * automerge-repo adapter and the Yjs provider.
@@ -36,9 +46,11 @@ export interface KeySpace {
   delete(key: KeyPath): Promise<void>;
   /**
    * Resolves every entry whose key starts with `prefix` (every entry for `[]`), each once, in
-   * key order.
+   * key order, or in the order of their latest writes with `{ order: 'written' }`.
+   * @remarks
+   * The values of one result may be views of one buffer: copy one before transferring it.
    */
-  getRange(prefix: KeyPath): Promise<KeyEntry[]>;
+  getRange(prefix: KeyPath, options?: KeyRangeOptions): Promise<KeyEntry[]>;
   /** Removes every entry whose key starts with `prefix` (everything for `[]`), atomically. */
   deleteRange(prefix: KeyPath): Promise<void>;
   /**

@@ -31,6 +31,8 @@ export const STORES = {
   sliceHashes: 'sliceHashes',
   /** Small engine bookkeeping such as clock high-water marks, keyed by string. */
   meta: 'meta',
+  /** Key-space entries `{ key, data, written }`, keyed by `key`: `[space, ...key path]`. */
+  keyValues: 'keyValues',
 } as const;
 
 /** The name of one of larder's object stores. */
@@ -74,6 +76,12 @@ const STEPS: readonly Upgrade[] = [
     db.createObjectStore(STORES.opData);
     db.createObjectStore(STORES.sliceHashes);
     db.createObjectStore(STORES.meta);
+  },
+  // v5: key spaces. One flat store: an array key keeps every key path that starts with a prefix
+  // in one contiguous range (see key-space-engine.ts), so a prefix read or delete is one
+  // request. The key is in the record, so that one `getAll` returns keys and values together.
+  (db) => {
+    db.createObjectStore(STORES.keyValues, { keyPath: 'key' });
   },
 ];
 
