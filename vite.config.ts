@@ -13,7 +13,7 @@ export default defineConfig({
     // The pages this server serves. Left to itself Vite scans every HTML file in the tree,
     // including the consumer app under e2e/fixtures/, which imports the packed package by a name
     // that only resolves once installed into its own throwaway app (e2e/package.spec.ts).
-    entries: ['index.html', 'e2e/**/*.html', 'bench/**/*.html', '!e2e/fixtures/**'],
+    entries: ['index.html', 'e2e/**/*.html', 'bench/**/*.html', 'examples/**/*.html', '!e2e/fixtures/**'],
     include: [
       'idb',
       'comlink',
