@@ -98,6 +98,8 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   /** Compactions and notices, one at a time. */
   #serial: Promise<void> = Promise.resolve();
   #compacting = false;
+  /** The latest compaction started, settled when it finished or gave up. */
+  #compaction: Promise<void> = Promise.resolve();
   #lastMergedBytes = 0;
   #destroyed: Promise<void> | undefined;
   readonly #storeName: string;
@@ -223,13 +225,15 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   }
 
   /**
-   * Resolves once every update the document had when it was called is committed durably
-   * (larder's addition: y-indexeddb has no way to tell). Emits 'stored' too.
+   * Resolves once every update the document had when it was called is committed durably, and
+   * a compaction under way has finished (larder's addition: y-indexeddb has no way to tell).
+   * Emits 'stored' too.
    * @throws {@link StoreError} when loading or a write failed; code 'closed' after destroy().
    */
   async whenStored(): Promise<void> {
     if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
     await this.whenSynced;
+    await this.#compaction;
     await this.#commit();
   }
 
@@ -278,13 +282,14 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     // a compaction deletes only the keys it read, after the merged update of all of them.
     const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
     const compact = () => this.#queue(() => this.#compact(log));
-    const run =
+    const run: Promise<unknown> =
       locks === undefined
         ? compact()
         : locks.request(this.#lockName, { ifAvailable: true }, (lock) =>
             lock === null ? undefined : compact(),
           );
-    run
+    this.#compaction = run
+      .then(() => undefined)
       .catch(() => undefined)
       .finally(() => {
         this.#compacting = false;
@@ -383,6 +388,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     this.#destroyed = (async () => {
       try {
         await this.whenSynced.catch(() => undefined);
+        await this.#compaction;
         await this.#serial;
         await Promise.all([...this.#writing].map((w) => w.catch(() => undefined)));
         const ks = await this.#ks.catch(() => undefined);
