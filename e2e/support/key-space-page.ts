@@ -1,0 +1,30 @@
+/**
+ * Page-side helpers of the key-space suites, loaded as `window.ks` by `openKeySpacePage`, next
+ * to the Persister suites' `window.pp` (open, cleanup, outcome, rawCount).
+ */
+import type { KeyPath, KeyRangeOptions, KeySpace } from '../../src/index.js';
+
+/** A key-space entry as plain data: `[key, bytes]`. */
+export type PlainEntry = [string[], number[]];
+
+/** Reads a range as plain data, in the order the key space returns it. */
+export async function range(
+  space: KeySpace,
+  prefix: KeyPath,
+  options?: KeyRangeOptions,
+): Promise<PlainEntry[]> {
+  return (await space.getRange(prefix, options)).map((e): PlainEntry => [e.key, Array.from(e.data)]);
+}
+
+/** Reads one value as plain data, `null` when absent. */
+export async function value(space: KeySpace, key: KeyPath): Promise<number[] | null> {
+  const v = await space.get(key);
+  return v === undefined ? null : Array.from(v);
+}
+
+/** `n` bytes derived from `seed`, so that a reader can tell values apart. */
+export function pattern(seed: number, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = (seed * 31 + i * 7) & 0xff;
+  return b;
+}
