@@ -5,6 +5,7 @@
 import * as Y from 'yjs';
 import * as larder from '../../src/index.js';
 import * as larderYjs from '../../src/yjs/index.js';
+import * as yjsKit from './page-helpers.js';
 import * as yIndexeddbPort from './y-indexeddb.tests.js';
 
 declare global {
@@ -12,6 +13,7 @@ declare global {
     Y: typeof Y;
     larderYjs: typeof larderYjs;
     yIndexeddbPort: typeof yIndexeddbPort;
+    yjsKit: typeof yjsKit;
   }
 }
 
@@ -19,4 +21,5 @@ window.Y = Y;
 window.larder = larder;
 window.larderYjs = larderYjs;
 window.yIndexeddbPort = yIndexeddbPort;
+window.yjsKit = yjsKit;
 document.body.dataset['ready'] = 'true';

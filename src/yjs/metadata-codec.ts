@@ -59,7 +59,8 @@ function tagValue(value: unknown, seen: Set<object>): Tagged {
     case 'bigint':
       return ['i', value.toString()];
     case 'number':
-      return Number.isFinite(value) && !Object.is(value, -0) ? value : ['n', String(value)];
+      if (Object.is(value, -0)) return ['n', '-0']; // String(-0) is '0'
+      return Number.isFinite(value) ? value : ['n', String(value)];
     case 'object':
       break;
     default:

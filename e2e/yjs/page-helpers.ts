@@ -1,0 +1,62 @@
+/**
+ * Page-side helpers of the Yjs specs, on `window.yjsKit`: what a test reads from storage and how
+ * it types, kept here so that every spec reads and types the same way.
+ */
+import * as Y from 'yjs';
+import type { Store } from '../../src/index.js';
+
+/** Every entry of the key space `space`, as `key=bytes` lines in key order. */
+export async function snapshot(store: Store, space = 'yjs'): Promise<string[]> {
+  const entries = await store.keySpace(space).getRange([]);
+  return entries.map(({ key, data }) => `${JSON.stringify(key)}=${Array.from(data).join(',')}`);
+}
+
+/** How many updates of `doc` are stored, and their bytes. */
+export async function storedUpdates(store: Store, doc: string): Promise<{ count: number; bytes: number }> {
+  const entries = await store.keySpace('yjs').getRange([doc, 'u']);
+  return { count: entries.length, bytes: entries.reduce((n, e) => n + e.data.byteLength, 0) };
+}
+
+/** Types `text` at the end of the doc's text 't', one Yjs update per character. */
+export function type(doc: Y.Doc, text: string): void {
+  const t = doc.getText('t');
+  for (const ch of text) t.insert(t.length, ch);
+}
+
+/** One IndexedDB write request, with the transaction it was made in. */
+export interface WriteRecord {
+  tx: number;
+  op: 'put' | 'delete';
+  key: string;
+}
+
+/**
+ * Records every put and delete made on any object store of this page from now on, with a
+ * number per transaction, to see which writes share a commit (inline engine only: a worker's
+ * IndexedDB calls are in the worker).
+ */
+export function recordWrites(): WriteRecord[] {
+  const log: WriteRecord[] = [];
+  const ids = new WeakMap<IDBTransaction, number>();
+  let next = 0;
+  const txId = (store: IDBObjectStore) => {
+    let id = ids.get(store.transaction);
+    if (id === undefined) {
+      id = next++;
+      ids.set(store.transaction, id);
+    }
+    return id;
+  };
+  const proto = IDBObjectStore.prototype;
+  const { put, delete: del } = proto;
+  proto.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    const inline = (value as { key?: unknown } | null)?.key;
+    log.push({ tx: txId(this), op: 'put', key: JSON.stringify(key ?? inline) });
+    return put.call(this, value, key);
+  };
+  proto.delete = function (this: IDBObjectStore, query: IDBValidKey | IDBKeyRange) {
+    log.push({ tx: txId(this), op: 'delete', key: JSON.stringify(query) });
+    return del.call(this, query);
+  };
+  return log;
+}
