@@ -1,12 +1,14 @@
+import { storageMarker } from './client/storage-marker.js';
 import { StoreClient } from './client/store-client.js';
 import { invalid } from './client/validate.js';
 import { openRemoteEngine, markTransfer } from './client/worker-transport.js';
 import type { Store, StoreOptions } from './contracts/store.js';
 import { deleteDatabase } from './engine/delete-database.js';
-import { databaseName, Engine } from './engine/engine.js';
-import type { EngineOptions } from './engine/engine-api.js';
+import { databaseName } from './engine/database-name.js';
+import type { EngineApi, EngineOptions } from './engine/engine-api.js';
 import { noTransfer } from './engine/transfer.js';
-import { toStoreError } from './store-error.js';
+import type { EngineEvent, OpenRequest, OpenResult } from './protocol.js';
+import { StoreError, toStoreError } from './store-error.js';
 
 /**
  * Opens the store `name`: one IndexedDB database with every contract on it.
@@ -26,22 +28,56 @@ import { toStoreError } from './store-error.js';
 export async function openStore(name: string, options: StoreOptions = {}): Promise<Store> {
   try {
     if (typeof name !== 'string' || name.length === 0) invalid('name must be a non-empty string');
-    const engineOptions = checkOptions(options);
+    const checked = checkOptions(options);
     const engine = options.engine ?? 'worker';
     const flushOnHide = options.flushOnHide ?? true;
+    const marker = storageMarker(name);
+    const request: OpenRequest = {
+      options: checked.engine,
+      ...(checked.acceptStorageLoss ? { acceptStorageLoss: true } : {}),
+      ...((checked.expectStorageId ?? marker.get()) === undefined
+        ? {}
+        : { expectStorageId: (checked.expectStorageId ?? marker.get()) as string }),
+    };
+    // Events can arrive before the store exists (a commit report of the open itself); they
+    // wait for it.
+    const ref: { client?: StoreClient } = {};
+    const early: EngineEvent[] = [];
+    const listener = (event: EngineEvent) =>
+      ref.client ? ref.client.onEngineEvent(event) : early.push(event);
+    let lostEarly: StoreError | undefined;
+    const onLost = (error: StoreError) => (ref.client ? ref.client.onEngineLost(error) : (lostEarly = error));
+
+    let api: EngineApi;
+    let mark = noTransfer;
+    let dispose = () => undefined as void;
     if (engine === 'inline') {
-      const api = new Engine(name, engineOptions, noTransfer);
-      await api.open();
-      return new StoreClient(name, api, noTransfer, () => undefined, flushOnHide);
+      const { Engine } = await import('./engine/engine.js');
+      api = new Engine(name, request, noTransfer, listener);
+    } else {
+      const remote = await openRemoteEngine(name, request, {
+        endpoint: engine === 'worker' ? undefined : engine,
+        startTimeoutMs: checked.startTimeoutMs,
+        listener,
+        onLost,
+      });
+      api = remote.api;
+      mark = markTransfer;
+      dispose = remote.dispose;
     }
-    const remote = await openRemoteEngine(name, engineOptions, engine === 'worker' ? undefined : engine);
+    let opened: OpenResult;
     try {
-      await remote.api.open();
+      opened = await api.open();
     } catch (e) {
-      remote.dispose();
+      dispose();
       throw e;
     }
-    return new StoreClient(name, remote.api, markTransfer, remote.dispose, flushOnHide);
+    marker.set(opened.storageId);
+    const client = new StoreClient(name, api, mark, dispose, flushOnHide, opened.storageId);
+    ref.client = client;
+    for (const event of early) client.onEngineEvent(event);
+    if (lostEarly !== undefined) client.onEngineLost(lostEarly);
+    return client;
   } catch (e) {
     throw toStoreError(e);
   }
@@ -58,14 +94,39 @@ export async function deleteStore(name: string): Promise<void> {
   try {
     if (typeof name !== 'string' || name.length === 0) invalid('name must be a non-empty string');
     await deleteDatabase(databaseName(name));
+    storageMarker(name).clear();
   } catch (e) {
     throw toStoreError(e);
   }
 }
 
-function checkOptions(options: StoreOptions): EngineOptions {
+/** {@link StoreOptions}, read once and checked. */
+interface CheckedOptions {
+  engine: EngineOptions;
+  expectStorageId: string | undefined;
+  acceptStorageLoss: boolean;
+  startTimeoutMs: number;
+}
+
+const DEFAULT_START_TIMEOUT_MS = 2000;
+
+function checkOptions(options: StoreOptions): CheckedOptions {
   if (typeof options !== 'object' || options === null) invalid('options must be an object');
-  const { engine, writeBehind, flushOnHide } = options;
+  // Each option is read once: a getter could answer differently, or throw, on a second read.
+  let read: Pick<
+    StoreOptions,
+    'engine' | 'writeBehind' | 'flushOnHide' | 'expectStorageId' | 'acceptStorageLoss' | 'startTimeoutMs'
+  >;
+  let maxDelayMs: unknown;
+  let maxBytes: unknown;
+  try {
+    const { engine, writeBehind, flushOnHide, expectStorageId, acceptStorageLoss, startTimeoutMs } = options;
+    read = { engine, writeBehind, flushOnHide, expectStorageId, acceptStorageLoss, startTimeoutMs };
+    if (typeof writeBehind === 'object' && writeBehind !== null) ({ maxDelayMs, maxBytes } = writeBehind);
+  } catch (e) {
+    throw new StoreError('invalid-argument', `options could not be read: ${String(e)}`, { cause: e });
+  }
+  const { engine, writeBehind, flushOnHide, expectStorageId, acceptStorageLoss, startTimeoutMs } = read;
   const isPort =
     (typeof Worker !== 'undefined' && engine instanceof Worker) ||
     (typeof MessagePort !== 'undefined' && engine instanceof MessagePort);
@@ -73,25 +134,39 @@ function checkOptions(options: StoreOptions): EngineOptions {
     invalid("engine must be 'worker', 'inline', a Worker or a MessagePort");
   }
   if (flushOnHide !== undefined && typeof flushOnHide !== 'boolean') invalid('flushOnHide must be a boolean');
-  if (writeBehind === undefined) return {};
-  if (typeof writeBehind !== 'object' || writeBehind === null) invalid('writeBehind must be an object');
-  const { maxDelayMs, maxBytes } = writeBehind;
-  if (
-    maxDelayMs !== undefined &&
-    !(typeof maxDelayMs === 'number' && maxDelayMs >= 0 && Number.isFinite(maxDelayMs))
-  ) {
+  if (expectStorageId !== undefined && (typeof expectStorageId !== 'string' || expectStorageId === '')) {
+    invalid('expectStorageId must be a non-empty string');
+  }
+  if (acceptStorageLoss !== undefined && typeof acceptStorageLoss !== 'boolean') {
+    invalid('acceptStorageLoss must be a boolean');
+  }
+  if (startTimeoutMs !== undefined && !isNonNegative(startTimeoutMs)) {
+    invalid('startTimeoutMs must be a non-negative number');
+  }
+  if (writeBehind !== undefined && (typeof writeBehind !== 'object' || writeBehind === null)) {
+    invalid('writeBehind must be an object');
+  }
+  if (maxDelayMs !== undefined && !isNonNegative(maxDelayMs)) {
     invalid('writeBehind.maxDelayMs must be a non-negative number');
   }
-  if (
-    maxBytes !== undefined &&
-    !(typeof maxBytes === 'number' && maxBytes >= 0 && Number.isFinite(maxBytes))
-  ) {
+  if (maxBytes !== undefined && !isNonNegative(maxBytes))
     invalid('writeBehind.maxBytes must be a non-negative number');
-  }
   return {
-    writeBehind: {
-      ...(maxDelayMs === undefined ? {} : { maxDelayMs }),
-      ...(maxBytes === undefined ? {} : { maxBytes }),
-    },
+    engine:
+      writeBehind === undefined
+        ? {}
+        : {
+            writeBehind: {
+              ...(maxDelayMs === undefined ? {} : { maxDelayMs: maxDelayMs as number }),
+              ...(maxBytes === undefined ? {} : { maxBytes: maxBytes as number }),
+            },
+          },
+    expectStorageId,
+    acceptStorageLoss: acceptStorageLoss ?? false,
+    startTimeoutMs: startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
   };
+}
+
+function isNonNegative(n: unknown): n is number {
+  return typeof n === 'number' && n >= 0 && Number.isFinite(n);
 }

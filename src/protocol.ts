@@ -7,18 +7,10 @@
  * returns. Events go engine → client through the {@link EngineListener} passed to `open`.
  * Errors cross as {@link WireError}: Comlink's own "throw" handler would drop `code` and `cause`.
  */
-import type { StoreErrorCode } from './store-error.js';
+import type { WireError } from './store-error.js';
 import type { EngineApi, EngineOptions } from './engine/engine-api.js';
 
-export type { EngineApi, EngineOptions };
-
-/** A {@link StoreError} as it crosses a thread boundary: plain data, structured-cloneable. */
-export interface WireError {
-  code: StoreErrorCode;
-  message: string;
-  /** The platform error that caused it, by name and message (a DOMException does not clone everywhere). */
-  cause?: { name: string; message: string };
-}
+export type { EngineApi, EngineOptions, WireError };
 
 /** What an engine tells its client, unasked. */
 export type EngineEvent =

@@ -110,3 +110,38 @@ export function toStoreError(e: unknown): StoreError {
 function isDomException(e: unknown): boolean {
   return typeof DOMException !== 'undefined' && e instanceof DOMException;
 }
+
+/** A {@link StoreError} as plain, structured-cloneable data, to cross a thread boundary. */
+export interface WireError {
+  code: StoreErrorCode;
+  message: string;
+  /** The platform error that caused it, by name and message. */
+  cause?: { name: string; message: string };
+}
+
+/** Turns a {@link StoreError} into a {@link WireError}. */
+export function toWireError(e: StoreError): WireError {
+  const cause = e.cause as { name?: unknown; message?: unknown } | null | undefined;
+  return {
+    code: e.code,
+    message: e.message,
+    ...(typeof cause === 'object' && cause !== null
+      ? { cause: { name: String(cause.name ?? 'Error'), message: String(cause.message ?? '') } }
+      : {}),
+  };
+}
+
+/**
+ * Rebuilds a {@link StoreError} from a {@link WireError}, its cause a `DOMException` of the
+ * same name and message where the platform has one.
+ */
+export function fromWireError(w: WireError): StoreError {
+  let cause: Error | undefined;
+  if (w.cause !== undefined) {
+    cause =
+      typeof DOMException === 'undefined'
+        ? Object.assign(new Error(w.cause.message), { name: w.cause.name })
+        : new DOMException(w.cause.message, w.cause.name);
+  }
+  return new StoreError(w.code, w.message, cause === undefined ? undefined : { cause });
+}

@@ -1,6 +1,7 @@
 import { expose, proxy, transfer, type Endpoint } from 'comlink';
-import { installStoreErrorTransfer, type EngineHost } from './client/worker-transport.js';
+import { installStoreErrorTransfer } from './client/worker-transport.js';
 import { Engine } from './engine/engine.js';
+import type { EngineApi, EngineHost, EngineListener, OpenRequest } from './protocol.js';
 
 /**
  * Serves larder engines to the other side of `endpoint`: the body of the kit's worker entry,
@@ -17,7 +18,30 @@ import { Engine } from './engine/engine.js';
 export function serveEngine(endpoint: Endpoint): void {
   installStoreErrorTransfer();
   const host: EngineHost = {
-    open: (name, options) => proxy(new Engine(name, options, transfer)),
+    async open(name: string, request: OpenRequest, listener: EngineListener): Promise<EngineApi> {
+      // The listener is a Comlink proxy: calling it posts a message and returns a promise that
+      // never settles once the client has gone; nothing waits for it.
+      const engine = new Engine(name, request, transfer, (event) => {
+        void Promise.resolve(listener(event)).catch(() => undefined);
+      });
+      if (request.lifeLock !== undefined && typeof navigator !== 'undefined' && navigator.locks) {
+        await holdUntilClosed(request.lifeLock, engine);
+      }
+      return proxy(engine);
+    },
   };
   expose(host, endpoint);
+}
+
+/**
+ * Holds the Web Lock `name` until `engine` closes, resolving once it is held: while it is
+ * held, the client knows the engine is alive (see worker-transport.ts).
+ */
+function holdUntilClosed(name: string, engine: Engine): Promise<void> {
+  return new Promise((held) => {
+    void navigator.locks.request(name, async () => {
+      held();
+      await engine.closed;
+    });
+  });
 }

@@ -1,38 +1,57 @@
 import type { MarkTransfer } from '../engine/transfer.js';
-import { StoreError, toStoreError } from '../store-error.js';
+import { toStoreError, type StoreError } from '../store-error.js';
 
 /** What every contract client shares with its store. */
 export interface ClientContext {
   /** Marks buffers for transfer to the engine (the identity inline). */
   readonly mark: MarkTransfer;
   /**
-   * Runs a call to the engine: rejects with 'closed' after the store closed, turns anything
+   * Runs a call to the engine: rejects once the store is closed or lost, turns anything
    * thrown, validation included, into a rejected {@link StoreError}.
    */
   call<T>(fn: () => Promise<T> | T): Promise<T>;
-  /** Records that a buffered write was sent, so the store knows it has unsaved writes. */
-  noteWrite(): void;
+  /**
+   * Sends one buffered write: `send` starts the engine call synchronously and resolves with the
+   * id the engine gave the write, which the store tracks until a commit covers it.
+   *
+   * @param method - the public method, for reports of lost writes.
+   * @param target - what it writes to (a docId, a key space).
+   */
+  write(method: string, target: string, send: () => Promise<number>): Promise<void>;
 }
 
-/**
- * Creates the {@link ClientContext} of a store whose closed state `isClosed` reports and which
- * counts buffered writes with `noteWrite`.
- */
-export function createClientContext(
-  mark: MarkTransfer,
-  isClosed: () => boolean,
-  noteWrite: () => void,
-): ClientContext {
+/** What a store does for its clients' calls. */
+export interface ContextHost {
+  /** The error every call fails with now (closed, engine or storage lost), if any. */
+  failure(): StoreError | undefined;
+  /** Records a write about to be sent, and then its id or its failure. */
+  sending(): void;
+  sent(method: string, target: string, id: number | undefined): void;
+}
+
+/** Creates the {@link ClientContext} of a store. */
+export function createClientContext(mark: MarkTransfer, host: ContextHost): ClientContext {
+  const call = async <T>(fn: () => Promise<T> | T): Promise<T> => {
+    const failure = host.failure();
+    if (failure !== undefined) throw failure;
+    try {
+      return await fn();
+    } catch (e) {
+      throw toStoreError(e);
+    }
+  };
   return {
     mark,
-    noteWrite,
-    async call<T>(fn: () => Promise<T> | T): Promise<T> {
-      if (isClosed()) throw new StoreError('closed', 'The store is closed');
-      try {
-        return await fn();
-      } catch (e) {
-        throw toStoreError(e);
-      }
-    },
+    call,
+    write: (method, target, send) =>
+      call(async () => {
+        host.sending();
+        let id: number | undefined;
+        try {
+          id = await send();
+        } finally {
+          host.sent(method, target, id);
+        }
+      }),
   };
 }

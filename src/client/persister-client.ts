@@ -18,7 +18,7 @@ export function createPersisterClient(
   ctx: ClientContext,
   flush: () => Promise<number>,
 ): Persister {
-  const { call, mark, noteWrite } = ctx;
+  const { call, mark, write } = ctx;
   return {
     getChanges: () => call(async () => unpackBytes(await api.getChanges(docId))),
 
@@ -41,12 +41,8 @@ export function createPersisterClient(
         });
         // Packing copies the caller's bytes once, so later edits of their arrays change nothing.
         const packed = packBytes(values);
-        noteWrite();
-        await api.insertChanges(
-          docId,
-          actors,
-          mark(seqs, [seqs.buffer]),
-          mark(packed, packedBuffers(packed)),
+        await write('insertChanges', docId, () =>
+          api.insertChanges(docId, actors, mark(seqs, [seqs.buffer]), mark(packed, packedBuffers(packed))),
         );
       }),
 
@@ -64,8 +60,9 @@ export function createPersisterClient(
           actors[i] = actor;
           seqs[i] = seq;
         });
-        noteWrite();
-        await api.removeChanges(docId, actors, mark(seqs, [seqs.buffer]));
+        await write('removeChanges', docId, () =>
+          api.removeChanges(docId, actors, mark(seqs, [seqs.buffer])),
+        );
       }),
 
     getDocument: () => call(() => api.getDocument(docId)),
@@ -74,8 +71,7 @@ export function createPersisterClient(
       call(async () => {
         checkBytes(data, 'data');
         const copy = ownCopy(data);
-        noteWrite();
-        await api.setDocument(docId, mark(copy, [copy.buffer]));
+        await write('setDocument', docId, () => api.setDocument(docId, mark(copy, [copy.buffer])));
       }),
 
     getSyncState: (peerId) =>
@@ -90,8 +86,9 @@ export function createPersisterClient(
         checkBytes(syncState, 'syncState');
         const peer = ownCopy(peerId);
         const state = ownCopy(syncState);
-        noteWrite();
-        await api.setSyncState(docId, mark(peer, [peer.buffer]), mark(state, [state.buffer]));
+        await write('setSyncState', docId, () =>
+          api.setSyncState(docId, mark(peer, [peer.buffer]), mark(state, [state.buffer])),
+        );
       }),
 
     removeSyncStates: (peerIds) =>
@@ -100,8 +97,9 @@ export function createPersisterClient(
         peerIds.forEach((p, i) => checkBytes(p, `peerIds[${i}]`));
         if (peerIds.length === 0) return;
         const packed = packBytes(peerIds);
-        noteWrite();
-        await api.removeSyncStates(docId, mark(packed, packedBuffers(packed)));
+        await write('removeSyncStates', docId, () =>
+          api.removeSyncStates(docId, mark(packed, packedBuffers(packed))),
+        );
       }),
 
     getPeerIds: () => call(async () => unpackBytes(await api.getPeerIds(docId))),

@@ -1,48 +1,67 @@
 import type { Consensus } from '../contracts/consensus.js';
+import type { KeySpace } from '../contracts/key-space.js';
 import type { LogStatePersistence } from '../contracts/log-state.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
-import type { KeySpace } from '../contracts/key-space.js';
-import type { Store, StoreEvents, StoreStats } from '../contracts/store.js';
+import type { LostWrite, Store, StoreEvents, StoreStats } from '../contracts/store.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
-import { StoreError, toStoreError } from '../store-error.js';
-import { Emitter } from './emitter.js';
+import type { EngineEvent } from '../protocol.js';
+import { fromWireError, StoreError, toStoreError } from '../store-error.js';
 import { createBatchClient } from './batch-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
-import { listenForHide, type HideEvent } from './listen-for-hide.js';
+import { Emitter } from './emitter.js';
+import { createKeySpaceClient } from './key-space-client.js';
+import { listenForHide } from './listen-for-hide.js';
 import { createLogStateClient } from './log-state-client.js';
 import { createLogTrackerClient } from './log-tracker-client.js';
 import { createOpStoreClient } from './op-store-client.js';
 import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
+import { guardUnload } from './unload-grace.js';
 import { checkString } from './validate.js';
 
-/** How long an unloading page waits for its worker to commit unsaved writes; see `#onHide`. */
-const UNLOAD_GRACE_MS = 100;
+/** An acknowledged write the store tracks until a commit covers it. */
+interface TrackedWrite extends LostWrite {
+  id: number;
+}
 
 /**
  * The {@link Store} that callers hold: the same code over the inline engine and over the
  * worker, since both are an {@link EngineApi}.
+ *
+ * @remarks
+ * The store tracks each buffered write it sent by the id the engine gave it, until an engine
+ * commit report covers that id. That is how it knows, without polling, whether anything is
+ * unsaved (for the unload guard), and exactly which acknowledged writes a lost worker or a
+ * lost database took with it.
  */
 export class StoreClient implements Store {
   readonly name: string;
+  readonly storageId: string;
   readonly #api: EngineApi;
   /**
    * The engine's members, taken once: reading a member of a released remote throws, and the
    * clients made after close() must still reject with 'closed' rather than throw.
    */
-  readonly #parts: Pick<EngineApi, 'persister' | 'consensus' | 'logState' | 'logTracker' | 'opStore'>;
+  readonly #parts: Pick<
+    EngineApi,
+    'persister' | 'consensus' | 'logState' | 'logTracker' | 'opStore' | 'keySpace'
+  >;
   readonly #ctx: ClientContext;
   readonly #dispose: () => void;
   readonly #unlisten: () => void;
-  #closing: Promise<void> | undefined;
   readonly #events = new Emitter<StoreEvents>();
-  /** Buffered writes sent, and how many of them an explicit flush is known to have committed. */
-  #writes = 0;
-  #committedWrites = 0;
+  #closing: Promise<void> | undefined;
+  #failure: StoreError | undefined;
+  /** Writes sent whose id has not come back yet. */
+  #sending = 0;
+  /** Acknowledged writes not yet covered by a commit report, oldest first. */
+  #unsaved: TrackedWrite[] = [];
+  /** Every write with an id up to this one is committed. */
+  #committedThrough = 0;
 
   /**
    * @param name - the store name.
@@ -50,23 +69,102 @@ export class StoreClient implements Store {
    * @param mark - how argument buffers are marked for transfer.
    * @param dispose - releases the transport after the engine closed.
    * @param flushOnHide - whether to flush when the page is hidden.
+   * @param storageId - the database's storage id.
    */
-  constructor(name: string, api: EngineApi, mark: MarkTransfer, dispose: () => void, flushOnHide: boolean) {
+  constructor(
+    name: string,
+    api: EngineApi,
+    mark: MarkTransfer,
+    dispose: () => void,
+    flushOnHide: boolean,
+    storageId: string,
+  ) {
     this.name = name;
+    this.storageId = storageId;
     this.#api = api;
-    const { persister, consensus, logState, logTracker, opStore } = api;
-    this.#parts = { persister, consensus, logState, logTracker, opStore };
+    const { persister, consensus, logState, logTracker, opStore, keySpace } = api;
+    this.#parts = { persister, consensus, logState, logTracker, opStore, keySpace };
     this.#dispose = dispose;
-    this.#ctx = createClientContext(
-      mark,
-      () => this.#closing !== undefined,
-      () => void this.#writes++,
-    );
-    this.#unlisten = flushOnHide ? listenForHide((event) => this.#onHide(event)) : () => undefined;
+    this.#ctx = createClientContext(mark, {
+      failure: () => this.#failure,
+      sending: () => void this.#sending++,
+      sent: (method, target, id) => {
+        this.#sending -= 1;
+        if (id !== undefined && id > this.#committedThrough) this.#unsaved.push({ id, method, target });
+      },
+    });
+    if (flushOnHide) {
+      const unlistenHidden = listenForHide((event) => {
+        if (event === 'hidden') this.#flushSoon();
+      });
+      const unguard = guardUnload({ flush: () => this.#flushSoon(), unsaved: () => this.#hasUnsaved() });
+      this.#unlisten = () => {
+        unlistenHidden();
+        unguard();
+      };
+    } else {
+      this.#unlisten = () => undefined;
+    }
+  }
+
+  /**
+   * Takes an engine event: the store's transport calls this for every event the engine sends.
+   *
+   * @param event - what the engine reported.
+   */
+  onEngineEvent(event: EngineEvent): void {
+    switch (event.type) {
+      case 'committed': {
+        if (event.through > this.#committedThrough) {
+          this.#committedThrough = event.through;
+          let i = 0;
+          while (i < this.#unsaved.length && (this.#unsaved[i] as TrackedWrite).id <= event.through) i++;
+          if (i > 0) this.#unsaved = this.#unsaved.slice(i);
+        }
+        break;
+      }
+      case 'commit-error':
+        this.#events.emit('commit-error', {
+          error: fromWireError(event.error),
+          pendingBytes: event.pendingBytes,
+        });
+        break;
+      case 'storage-lost':
+        this.#fail('storage-lost', fromWireError(event.error));
+        break;
+    }
+  }
+
+  /**
+   * Takes the news that the engine is gone (its worker failed or died): every later call
+   * rejects with `error`, and listeners learn which acknowledged writes were not committed.
+   *
+   * @param error - a StoreError of code 'engine-lost'.
+   */
+  onEngineLost(error: StoreError): void {
+    this.#fail('engine-lost', error);
+  }
+
+  #fail(type: 'engine-lost' | 'storage-lost', error: StoreError): void {
+    if (this.#failure !== undefined && this.#failure.code !== 'closed') return;
+    this.#failure = error;
+    const lostWrites = this.#unsaved.map(({ method, target }) => ({ method, target }));
+    this.#unsaved = [];
+    this.#unlisten();
+    this.#events.emit(type, { error, lostWrites });
+  }
+
+  #hasUnsaved(): boolean {
+    return this.#sending > 0 || this.#unsaved.length > 0;
+  }
+
+  #flushSoon(): void {
+    // A failed flush keeps its writes buffered in the engine; 'commit-error' reports it.
+    if (this.#failure === undefined && this.#hasUnsaved()) this.flush().catch(() => undefined);
   }
 
   persister(docId: string): Persister {
-    checkString(docId, 'docId');
+    checkString(docId, 'docId', true);
     return createPersisterClient(this.#parts.persister, docId, this.#ctx, () => this.flush());
   }
 
@@ -102,12 +200,7 @@ export class StoreClient implements Store {
 
   keySpace(name: string): KeySpace {
     checkString(name, 'name');
-    // Placeholder until the engine's key space lands (issue 10); replaced, never shipped.
-    throw new StoreError('unknown', 'keySpace is not implemented yet');
-  }
-
-  get storageId(): string {
-    return '';
+    return createKeySpaceClient(this.#parts.keySpace, name, this.#ctx, () => this.flush());
   }
 
   on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void {
@@ -115,45 +208,24 @@ export class StoreClient implements Store {
   }
 
   flush(): Promise<number> {
-    const writes = this.#writes;
-    return this.#ctx.call(async () => {
-      const bytes = await this.#api.flush();
-      this.#committedWrites = Math.max(this.#committedWrites, writes);
-      return bytes;
-    });
-  }
-
-  /**
-   * Flushes as the page hides. On `pagehide` and `freeze` the flush needs the page to live a
-   * moment longer: Chromium terminates a dedicated worker with its document, so a flush message
-   * still queued then is lost, and an inline transaction that has asked to commit can still be
-   * aborted if the document goes first. Measured with a write followed at once by
-   * `page.close()` (worker engine, 1 s write-behind): 4 of 30 writes lost with no grace, 1 of 60
-   * with 10 ms, 0 of 60 with 20 ms; inline, a reload lost the first write after the database
-   * was created in 2 of 8 runs without the grace and 0 of 6 with it. So, only when writes may
-   * be unsaved, the page waits {@link UNLOAD_GRACE_MS}: 25 ms still lost one write under a load
-   * average of 10, and 50 ms lost one of 8 in a CI run on an idle 2-core machine, so this is a
-   * margin, not a proof. A page that is going away costs its user little by waiting.
-   */
-  #onHide(event: HideEvent): void {
-    // A failed flush keeps its writes buffered in the engine; the next flush reports it.
-    this.flush().catch(() => undefined);
-    if (event === 'hidden' || this.#writes <= this.#committedWrites) return;
-    const until = performance.now() + UNLOAD_GRACE_MS;
-    while (performance.now() < until) {
-      // Busy-wait: nothing else keeps an unloading document, and so its worker, alive.
-    }
+    return this.#ctx.call(() => this.#api.flush());
   }
 
   stats(): Promise<StoreStats> {
     return this.#ctx.call(() => this.#api.stats());
   }
 
-  /** Flushes and closes; idempotent: a second call resolves with the first. */
+  /**
+   * Flushes and closes; idempotent: a second call resolves with the first. After the engine
+   * or the database was lost it rejects with that error, since the flush could not happen.
+   */
   async close(): Promise<void> {
     this.#closing ??= (async () => {
+      const lost = this.#failure;
+      this.#failure ??= new StoreError('closed', 'The store is closed');
       this.#unlisten();
       try {
+        if (lost?.code === 'engine-lost') throw lost;
         await this.#api.close();
       } catch (e) {
         throw toStoreError(e);

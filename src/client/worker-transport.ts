@@ -1,12 +1,8 @@
-import { releaseProxy, transfer, transferHandlers, wrap, type Endpoint, type Remote } from 'comlink';
-import type { EngineApi, EngineOptions } from '../engine/engine-api.js';
+import { proxy, releaseProxy, transfer, transferHandlers, wrap, type Endpoint, type Remote } from 'comlink';
+import type { EngineApi, EngineHost, EngineListener, OpenRequest, WireError } from '../protocol.js';
+import { databaseName } from '../engine/database-name.js';
 import type { MarkTransfer } from '../engine/transfer.js';
-import { isStoreErrorCode, StoreError } from '../store-error.js';
-
-/** What the kit's worker entry exposes: a factory of engines, one per opened store. */
-export interface EngineHost {
-  open(name: string, options: EngineOptions): EngineApi;
-}
+import { fromWireError, isStoreErrorCode, StoreError, toWireError } from '../store-error.js';
 
 interface SerializedThrow {
   isError: boolean;
@@ -16,9 +12,9 @@ interface SerializedThrow {
 let installed = false;
 
 /**
- * Decorates Comlink's built-in "throw" handler so a {@link StoreError} crosses with its `code`:
- * by default only `name`, `message` and `stack` cross and `instanceof` fails. Idempotent; called
- * by the host and client factories rather than at import time.
+ * Decorates Comlink's built-in "throw" handler so a {@link StoreError} crosses with its `code`
+ * and `cause`: by default only `name`, `message` and `stack` cross and `instanceof` fails.
+ * Idempotent; called by the host and client factories rather than at import time.
  */
 export function installStoreErrorTransfer(): void {
   if (installed) return;
@@ -32,7 +28,7 @@ export function installStoreErrorTransfer(): void {
       if (value instanceof StoreError) {
         const serialized: SerializedThrow = {
           isError: true,
-          value: { name: value.name, message: value.message, stack: value.stack, code: value.code },
+          value: { ...toWireError(value), stack: value.stack },
         };
         return [serialized, []];
       }
@@ -40,10 +36,8 @@ export function installStoreErrorTransfer(): void {
     },
     deserialize(serialized) {
       const s = serialized as SerializedThrow;
-      const v = s.value as { code?: unknown; message?: string } | undefined;
-      if (s.isError && isStoreErrorCode(v?.code)) {
-        throw new StoreError(v.code, v.message ?? 'StoreError');
-      }
+      const v = s.value as Partial<WireError> | undefined;
+      if (s.isError && isStoreErrorCode(v?.code)) throw fromWireError(v as WireError);
       return base.deserialize(serialized);
     },
   });
@@ -54,56 +48,214 @@ export const markTransfer: MarkTransfer = (value, transferables) => transfer(val
 
 /** An engine reached across a worker boundary, and how to let go of it. */
 export interface RemoteEngine {
+  /** The engine; every call rejects with the loss error once the engine is lost. */
   api: EngineApi;
+  /** Lets go of the engine after it closed; terminates a worker the kit started. */
   dispose(): void;
 }
 
+/** How to reach a remote engine and what to tell the client. */
+export interface RemoteOptions {
+  /** A caller's Worker or MessagePort; omitted, the kit starts a module Worker. */
+  endpoint?: Worker | MessagePort | undefined;
+  /** How long the worker may take to start serving. */
+  startTimeoutMs: number;
+  /** Receives the engine's events. */
+  listener: EngineListener;
+  /** Called once if the engine is lost (failed to start, or died), with the error. */
+  onLost(error: StoreError): void;
+}
+
 /**
- * Opens an engine in a worker: the kit's own (default), or a Worker or MessagePort that the
- * caller started running the kit's worker entry.
+ * Opens an engine in a worker and watches it for its whole life: a worker that fails to load
+ * (404, a parse error, refused by CSP), never starts serving, or dies later makes every pending
+ * and later call reject with 'engine-lost' rather than hang.
  *
  * @param name - the store name.
- * @param options - engine options.
- * @param endpoint - a caller's Worker or MessagePort; omitted, the kit starts a module Worker.
+ * @param request - what the engine needs to open.
+ * @param options - where the engine runs, and whom to tell.
+ * @throws {@link StoreError} code 'engine-lost' when the worker does not start serving.
  */
 export async function openRemoteEngine(
   name: string,
-  options: EngineOptions,
-  endpoint?: Worker | MessagePort,
+  request: OpenRequest,
+  options: RemoteOptions,
 ): Promise<RemoteEngine> {
   installStoreErrorTransfer();
-  // The literal `new Worker(new URL(..., import.meta.url), { type: 'module' })` is the pattern
-  // that Vite, webpack 5, Rollup and esbuild plugins recognise to bundle a worker unconfigured.
-  const owned =
-    endpoint === undefined
-      ? new Worker(new URL('../../workers/larder.worker.js', import.meta.url), {
-          type: 'module',
-          name: 'larder',
-        })
-      : undefined;
-  const host = owned === undefined ? callerHost(endpoint as Endpoint) : wrap<EngineHost>(owned);
+  const life = new Lifeline(options.onLost);
+  let owned: Worker | undefined;
+  if (options.endpoint === undefined) {
+    try {
+      // The literal `new Worker(new URL(..., import.meta.url), { type: 'module' })` is the
+      // pattern that Vite, webpack 5, Rollup and esbuild plugins recognise to bundle a worker.
+      owned = new Worker(new URL('../../workers/larder.worker.js', import.meta.url), {
+        type: 'module',
+        name: 'larder',
+      });
+    } catch (e) {
+      // A CSP that refuses workers may throw here (a SecurityError) rather than fire `error`.
+      throw new StoreError('engine-lost', `The larder worker could not be created: ${String(e)}`, {
+        cause: e,
+      });
+    }
+  }
+  const worker = owned ?? (options.endpoint instanceof Worker ? options.endpoint : undefined);
+  const onError = (event: Event) => {
+    const detail = (event as ErrorEvent).message;
+    life.lose(`The larder worker failed${detail ? `: ${detail}` : ' to load or run (see the console)'}`);
+  };
+  worker?.addEventListener('error', onError);
+  const host = owned === undefined ? callerHost(options.endpoint as Endpoint) : wrap<EngineHost>(owned);
   // Releasing a host sends Comlink's RELEASE, which stops the other side from serving at all:
   // right for the kit's own worker (terminated anyway), wrong for a caller's shared endpoint.
   const release = () => {
+    worker?.removeEventListener('error', onError);
+    life.end();
     if (owned !== undefined) {
       host[releaseProxy]();
       owned.terminate();
     }
   };
+  const lifeLock = life.lockName(databaseName(name));
   let engine: Remote<EngineApi>;
   try {
-    engine = (await host.open(name, options)) as unknown as Remote<EngineApi>;
+    const opening = host.open(
+      name,
+      { ...request, ...(lifeLock ? { lifeLock } : {}) },
+      proxy(options.listener),
+    );
+    engine = (await life.race(withTimeout(opening, options.startTimeoutMs))) as unknown as Remote<EngineApi>;
   } catch (e) {
     release();
     throw e;
   }
+  if (lifeLock !== undefined) life.watch(lifeLock);
   return {
-    api: engine as unknown as EngineApi,
+    api: life.guard(engine) as EngineApi,
     dispose() {
       engine[releaseProxy]();
       release();
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new StoreError(
+            'engine-lost',
+            `The larder worker did not start serving within ${ms} ms: does it run the kit's worker entry?`,
+          ),
+        ),
+      ms,
+    );
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+let lifeLocks = 0;
+
+/** How long the answer to close() may trail the release of the engine's lock. */
+const CLOSE_ANSWER_MS = 1000;
+
+/**
+ * The life of one remote engine: whether it was lost, and every call raced against that.
+ *
+ * @remarks
+ * A worker that calls `self.close()`, crashes or is terminated fires nothing on its `Worker`
+ * object, and messages to it vanish. So the engine holds a Web Lock for as long as it lives
+ * and the client asks for the same lock: the browser grants it only when the engine's context
+ * is gone. Without Web Locks, only the worker's `error` event is watched.
+ */
+class Lifeline {
+  readonly #onLost: (error: StoreError) => void;
+  #error: StoreError | undefined;
+  #rejectLost: ((e: StoreError) => void) | undefined;
+  readonly #lost: Promise<never>;
+  readonly #watching = new AbortController();
+  #ended = false;
+  #closing = false;
+
+  constructor(onLost: (error: StoreError) => void) {
+    this.#onLost = onLost;
+    this.#lost = new Promise<never>((_, reject) => (this.#rejectLost = reject));
+    this.#lost.catch(() => undefined);
+  }
+
+  /**
+   * A lock name unique to this engine, when Web Locks exist; it starts with the database name
+   * so that deleteStore can tell who holds a database.
+   */
+  lockName(database: string): string | undefined {
+    if (typeof navigator === 'undefined' || navigator.locks === undefined) return undefined;
+    lifeLocks += 1;
+    return `larder:life:${database}:${crypto.randomUUID()}:${lifeLocks}`;
+  }
+
+  /** Asks for the engine's lock: granted only once the engine is gone. */
+  watch(name: string): void {
+    navigator.locks
+      .request(name, { signal: this.#watching.signal }, () => {
+        const message = 'The larder worker stopped (it crashed, was terminated or closed itself)';
+        // A closing engine lets go of its lock as it finishes, and the lock can be granted
+        // here before the answer to close() arrives: give that answer a moment.
+        if (this.#closing) setTimeout(() => this.lose(message), CLOSE_ANSWER_MS);
+        else this.lose(message);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Notes that the client asked the engine to close. */
+  closing(): void {
+    this.#closing = true;
+  }
+
+  /** Marks the engine lost, rejecting every pending call. */
+  lose(message: string): void {
+    if (this.#error !== undefined || this.#ended) return;
+    this.#error = new StoreError('engine-lost', message);
+    this.#rejectLost?.(this.#error);
+    this.#onLost(this.#error);
+  }
+
+  /** Stops watching: the engine is being closed on purpose. */
+  end(): void {
+    this.#ended = true;
+    this.#watching.abort();
+  }
+
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.#error !== undefined) return Promise.reject(this.#error);
+    return Promise.race([promise, this.#lost]);
+  }
+
+  /** Wraps a Comlink remote so that every call races the engine's loss. */
+  guard(remote: unknown, path = ''): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const life = this;
+    return new Proxy(function () {}, {
+      get(_target, prop) {
+        // Not a thenable: `await`ing a part must not send a GET to the worker.
+        if (prop === 'then') return undefined;
+        return life.guard((remote as Record<string | symbol, unknown>)[prop], `${path}/${String(prop)}`);
+      },
+      apply(_target, _this, args: unknown[]) {
+        if (path === '/close') life.closing();
+        return life.race((remote as (...a: unknown[]) => Promise<unknown>)(...args));
+      },
+    });
+  }
 }
 
 /** One host proxy per caller endpoint, however many stores it serves. */

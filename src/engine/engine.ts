@@ -1,7 +1,8 @@
 import type { StoreStats } from '../contracts/store.js';
-import type { EngineListener, OpenRequest, OpenResult, WireError } from '../protocol.js';
-import { StoreError } from '../store-error.js';
+import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
+import { StoreError, toWireError } from '../store-error.js';
 import { Connection, type Tx } from './connection.js';
+import { databaseName } from './database-name.js';
 import { ConsensusEngine } from './consensus-engine.js';
 import type { EngineApi, EngineOptions } from './engine-api.js';
 import { LogStateEngine } from './log-state-engine.js';
@@ -14,22 +15,7 @@ import type { MarkTransfer } from './transfer.js';
 import { DEFAULT_WRITE_BEHIND, WriteBehindQueue } from './write-behind-queue.js';
 import type { WriteBuffer } from './write-buffer.js';
 
-/** The IndexedDB database name of the store `name`. */
-export function databaseName(name: string): string {
-  return `larder:${name}`;
-}
-
-/** A {@link StoreError} as plain data for the wire. */
-export function toWireError(e: StoreError): WireError {
-  const cause = e.cause as { name?: unknown; message?: unknown } | undefined;
-  return {
-    code: e.code,
-    message: e.message,
-    ...(cause !== undefined && cause !== null && typeof cause === 'object'
-      ? { cause: { name: String(cause.name ?? 'Error'), message: String(cause.message ?? '') } }
-      : {}),
-  };
-}
+export { databaseName };
 
 /**
  * larder's one engine: the IndexedDB implementation of every contract, over one connection.
@@ -48,6 +34,9 @@ export class Engine implements EngineApi {
   readonly #conn: Connection;
   readonly #queue: WriteBehindQueue;
   #closed = false;
+  #onClosed: () => void = () => undefined;
+  /** Settles once {@link Engine.close} has finished. */
+  readonly closed = new Promise<void>((resolve) => (this.#onClosed = resolve));
 
   /**
    * @param name - the store name.
@@ -132,6 +121,7 @@ export class Engine implements EngineApi {
       if (this.#conn.lost === undefined) await this.#queue.flush('strict');
     } finally {
       await this.#conn.close();
+      this.#onClosed();
     }
   }
 
