@@ -1,0 +1,87 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ENGINES } from '../support/harness.js';
+import { launchRealBrowser, makeProfile, removeProfile } from '../support/real-browser.js';
+import { openYjsHarness } from './open-yjs-harness.js';
+
+// The stored-notification across a real kill: every process of the browser gets SIGKILL right
+// after the provider said the updates are stored, then a new browser on the same profile loads
+// the document. The store never commits on its own here (ten-minute write-behind), so only the
+// provider's commit can have saved them.
+
+const TEXT = 'Durable typing, one Yjs update per character. '.repeat(10);
+
+/** Types TEXT into a fresh document; resolves the write-behind's pending bytes before `notify`. */
+async function typeThenNotify(page: Page, name: string, engine: string, notify: 'whenStored' | 'event') {
+  return page.evaluate(
+    async ({ name, engine, notify, text }) => {
+      const { Y, larder, larderYjs, yjsKit } = window;
+      const store = await larder.openStore(name, {
+        engine: engine as 'worker' | 'inline',
+        writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
+      });
+      const doc = new Y.Doc();
+      const provider = new larderYjs.LarderPersistence('doc', doc, {
+        store,
+        // With 'whenStored', the provider's own commit must not run first; with the event, it
+        // runs a second after typing, once the test has seen the updates still buffered.
+        storeDelayMs: notify === 'event' ? 1000 : 600_000,
+      });
+      await provider.whenSynced;
+      const stored = new Promise<void>((resolve) => provider.once('stored', () => resolve()));
+      yjsKit.type(doc, text);
+      const pendingBefore = (await store.stats()).pendingBytes;
+      if (notify === 'whenStored') await provider.whenStored();
+      else await stored;
+      return { pendingBefore, pendingAfter: (await store.stats()).pendingBytes };
+    },
+    { name, engine, notify, text: TEXT },
+  );
+}
+
+async function load(page: Page, name: string, engine: string): Promise<string> {
+  return page.evaluate(
+    async ({ name, engine }) => {
+      const { Y, larder, larderYjs } = window;
+      const store = await larder.openStore(name, { engine: engine as 'worker' | 'inline' });
+      const doc = new Y.Doc();
+      const provider = new larderYjs.LarderPersistence('doc', doc, { store });
+      await provider.whenSynced;
+      await provider.destroy();
+      await store.close();
+      await larder.deleteStore(name);
+      return doc.getText('t').toString();
+    },
+    { name, engine },
+  );
+}
+
+test.describe('Yjs updates across a SIGKILL of the browser', () => {
+  let profile: string;
+  test.beforeEach(() => {
+    profile = makeProfile();
+  });
+  test.afterEach(() => removeProfile(profile));
+
+  for (const engine of ENGINES) {
+    for (const notify of ['whenStored', 'event'] as const) {
+      const what = notify === 'whenStored' ? 'whenStored() resolved' : "the 'stored' event fired";
+      test(`every update typed before ${what} survives (${engine} engine)`, async ({ baseURL }) => {
+        const name = `yjs-durable-${notify}-${engine}-${Date.now()}`;
+        const first = await launchRealBrowser(profile);
+        const page = await first.context.newPage();
+        await openYjsHarness(page, baseURL);
+        const { pendingBefore, pendingAfter } = await typeThenNotify(page, name, engine, notify);
+        // The updates were only buffered until the notification: it proves the commit.
+        expect(pendingBefore).toBeGreaterThan(TEXT.length);
+        expect(pendingAfter).toBe(0);
+        await first.kill();
+
+        const second = await launchRealBrowser(profile);
+        const again = await second.context.newPage();
+        await openYjsHarness(again, baseURL);
+        expect(await load(again, name, engine)).toBe(TEXT);
+        await second.close();
+      });
+    }
+  }
+});
