@@ -41,6 +41,8 @@ export default defineConfig({
   projects: [
     { name: 'default', testIgnore: '**/faults/**' },
     { name: 'faults', testDir: 'e2e/faults' },
+    // The fast tier: pure logic in Node, no browser (the write-behind queue's interleavings).
+    { name: 'unit', testDir: 'test/unit' },
   ],
   webServer: {
     command: `npx vite --port ${port} --strictPort --host 127.0.0.1`,
