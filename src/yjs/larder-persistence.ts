@@ -4,6 +4,7 @@ import type { Store, StoreOptions } from '../contracts/store.js';
 import { StoreError, toStoreError } from '../store-error.js';
 import { DocChannel, type StoredNotice } from './doc-channel.js';
 import { decodeMetaValue, encodeMetaKey, encodeMetaValue, type MetaKey } from './metadata-codec.js';
+import { mergeInSteps } from './merge-in-steps.js';
 import { Observable } from './observable.js';
 import { acquireStore } from './shared-store.js';
 import { UpdateLog } from './update-log.js';
@@ -146,10 +147,11 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
       const own = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : undefined;
       this.#log = log;
       const { fresh } = await log.readAll();
+      const merged = await mergeInSteps(fresh);
       this.#check();
-      this.#apply(fresh);
+      this.#apply(merged === undefined ? [] : [merged]);
       if (own !== undefined) {
-        const missing = missingFrom(own, fresh);
+        const missing = missingFrom(own, merged);
         if (missing !== undefined) this.#store(missing);
       }
       this.#channel = new DocChannel(JSON.stringify(['larder/yjs', this.#storeName, this.#space]), (n) =>
@@ -448,14 +450,13 @@ export async function clearDocument(
 }
 
 /**
- * What of `own` (a document's state before loading) the stored updates lack, or undefined
- * when they hold all of it. Deletions are compared by state only: a document that deleted
- * stored content before loading stores its delete set again.
+ * What of `own` (a document's state before loading) the stored updates, merged into `stored`,
+ * lack, or undefined when they hold all of it. Deletions are compared by state only: a
+ * document that deleted stored content before loading stores its delete set again.
  */
-function missingFrom(own: Uint8Array, stored: Uint8Array[]): Uint8Array | undefined {
-  if (stored.length === 0) return own;
-  const vector = Y.encodeStateVectorFromUpdate(Y.mergeUpdates(stored));
-  const diff = Y.diffUpdate(own, vector);
+function missingFrom(own: Uint8Array, stored: Uint8Array | undefined): Uint8Array | undefined {
+  if (stored === undefined) return own;
+  const diff = Y.diffUpdate(own, Y.encodeStateVectorFromUpdate(stored));
   const { structs, ds } = Y.decodeUpdate(diff);
   return structs.length === 0 && ds.clients.size === 0 ? undefined : diff;
 }
