@@ -7,7 +7,16 @@
 export { openStore, deleteStore } from './open-store.js';
 export { serveEngine } from './worker-host.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
-export type { LostWrite, Store, StoreEvents, StoreOptions, StoreStats } from './contracts/store.js';
+export type {
+  Durability,
+  LostWrite,
+  SaveStatus,
+  Store,
+  StoreEvents,
+  StoreOptions,
+  StoreStats,
+  WriteReceipt,
+} from './contracts/store.js';
 export type { KeyEntry, KeyPath, KeyRangeOptions, KeySpace } from './contracts/key-space.js';
 export type { Persister, StoredSizes } from './contracts/persister.js';
 export type { Consensus, CaSResult, VersionedData } from './contracts/consensus.js';

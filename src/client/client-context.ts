@@ -16,17 +16,18 @@ export interface ClientContext {
    *
    * @param method - the public method, for reports of lost writes.
    * @param target - what it writes to (a docId, a key space).
+   * @param bytes - the bytes it writes, for the store's save status.
    */
-  write(method: string, target: string, send: () => Promise<number>): Promise<void>;
+  write(method: string, target: string, send: () => Promise<number>, bytes?: number): Promise<void>;
 }
 
 /** What a store does for its clients' calls. */
 export interface ContextHost {
   /** The error every call fails with now (closed, engine or storage lost), if any. */
   failure(): StoreError | undefined;
-  /** Records a write about to be sent, and then its id or its failure. */
-  sending(): void;
-  sent(method: string, target: string, id: number | undefined): void;
+  /** Records a write about to be sent (settling with `done`), and then its id or its failure. */
+  sending(done: Promise<unknown>): void;
+  sent(method: string, target: string, id: number | undefined, bytes: number): void;
 }
 
 /** Creates the {@link ClientContext} of a store. */
@@ -43,14 +44,15 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
   return {
     mark,
     call,
-    write: (method, target, send) =>
+    write: (method, target, send, bytes = 0) =>
       call(async () => {
-        host.sending();
+        const sending = send();
+        host.sending(sending);
         let id: number | undefined;
         try {
-          id = await send();
+          id = await sending;
         } finally {
-          host.sent(method, target, id);
+          host.sent(method, target, id, bytes);
         }
       }),
   };

@@ -62,7 +62,13 @@ export function createKeySpaceClient(
       call(async () => {
         const path = keyPath(key, 'key', false);
         const copy = value(data);
-        await write('put', space, () => api.put(space, path, mark(copy, [copy.buffer as ArrayBuffer])));
+        const bytes = copy.byteLength;
+        await write(
+          'put',
+          space,
+          () => api.put(space, path, mark(copy, [copy.buffer as ArrayBuffer])),
+          bytes,
+        );
       }),
 
     delete: (key) =>

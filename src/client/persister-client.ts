@@ -41,8 +41,13 @@ export function createPersisterClient(
         });
         // Packing copies the caller's bytes once, so later edits of their arrays change nothing.
         const packed = packBytes(values);
-        await write('insertChanges', docId, () =>
-          api.insertChanges(docId, actors, mark(seqs, [seqs.buffer]), mark(packed, packedBuffers(packed))),
+        const bytes = packed.bytes.byteLength;
+        await write(
+          'insertChanges',
+          docId,
+          () =>
+            api.insertChanges(docId, actors, mark(seqs, [seqs.buffer]), mark(packed, packedBuffers(packed))),
+          bytes,
         );
       }),
 
@@ -71,7 +76,8 @@ export function createPersisterClient(
       call(async () => {
         checkBytes(data, 'data');
         const copy = ownCopy(data);
-        await write('setDocument', docId, () => api.setDocument(docId, mark(copy, [copy.buffer])));
+        const bytes = copy.byteLength;
+        await write('setDocument', docId, () => api.setDocument(docId, mark(copy, [copy.buffer])), bytes);
       }),
 
     getSyncState: (peerId) =>

@@ -4,7 +4,7 @@ import type { LogStatePersistence } from '../contracts/log-state.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
-import type { LostWrite, Store, StoreEvents, StoreStats } from '../contracts/store.js';
+import type { SaveStatus, Store, StoreEvents, StoreStats, WriteReceipt } from '../contracts/store.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import type { EngineEvent } from '../protocol.js';
@@ -21,12 +21,8 @@ import { createOpStoreClient } from './op-store-client.js';
 import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { guardUnload } from './unload-grace.js';
+import { WriteTracker } from './write-tracker.js';
 import { checkString } from './validate.js';
-
-/** An acknowledged write the store tracks until a commit covers it. */
-interface TrackedWrite extends LostWrite {
-  id: number;
-}
 
 /**
  * The {@link Store} that callers hold: the same code over the inline engine and over the
@@ -56,12 +52,7 @@ export class StoreClient implements Store {
   readonly #events = new Emitter<StoreEvents>();
   #closing: Promise<void> | undefined;
   #failure: StoreError | undefined;
-  /** Writes sent whose id has not come back yet. */
-  #sending = 0;
-  /** Acknowledged writes not yet covered by a commit report, oldest first. */
-  #unsaved: TrackedWrite[] = [];
-  /** Every write with an id up to this one is committed. */
-  #committedThrough = 0;
+  readonly #writes = new WriteTracker((status) => this.#events.emit('saved', status));
 
   /**
    * @param name - the store name.
@@ -87,11 +78,8 @@ export class StoreClient implements Store {
     this.#dispose = dispose;
     this.#ctx = createClientContext(mark, {
       failure: () => this.#failure,
-      sending: () => void this.#sending++,
-      sent: (method, target, id) => {
-        this.#sending -= 1;
-        if (id !== undefined && id > this.#committedThrough) this.#unsaved.push({ id, method, target });
-      },
+      sending: (done) => this.#writes.sending(done),
+      sent: (method, target, id, bytes) => this.#writes.sent(method, target, id, bytes),
     });
     if (flushOnHide) {
       const unlistenHidden = listenForHide((event) => {
@@ -114,15 +102,9 @@ export class StoreClient implements Store {
    */
   onEngineEvent(event: EngineEvent): void {
     switch (event.type) {
-      case 'committed': {
-        if (event.through > this.#committedThrough) {
-          this.#committedThrough = event.through;
-          let i = 0;
-          while (i < this.#unsaved.length && (this.#unsaved[i] as TrackedWrite).id <= event.through) i++;
-          if (i > 0) this.#unsaved = this.#unsaved.slice(i);
-        }
+      case 'committed':
+        this.#writes.committed(event.through, event.durability);
         break;
-      }
       case 'commit-error':
         this.#events.emit('commit-error', {
           error: fromWireError(event.error),
@@ -148,14 +130,13 @@ export class StoreClient implements Store {
   #fail(type: 'engine-lost' | 'storage-lost', error: StoreError): void {
     if (this.#failure !== undefined && this.#failure.code !== 'closed') return;
     this.#failure = error;
-    const lostWrites = this.#unsaved.map(({ method, target }) => ({ method, target }));
-    this.#unsaved = [];
+    const lostWrites = this.#writes.fail(error);
     this.#unlisten();
     this.#events.emit(type, { error, lostWrites });
   }
 
   #hasUnsaved(): boolean {
-    return this.#sending > 0 || this.#unsaved.length > 0;
+    return this.#writes.hasUnsaved();
   }
 
   #flushSoon(): void {
@@ -203,6 +184,14 @@ export class StoreClient implements Store {
     return createKeySpaceClient(this.#parts.keySpace, name, this.#ctx, () => this.flush());
   }
 
+  receipt(): WriteReceipt {
+    return this.#writes.receipt();
+  }
+
+  saveStatus(): SaveStatus {
+    return this.#writes.status();
+  }
+
   on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void {
     return this.#events.on(type, listener);
   }
@@ -227,6 +216,9 @@ export class StoreClient implements Store {
       try {
         if (lost?.code === 'engine-lost') throw lost;
         await this.#api.close();
+        // Its last commit report may trail the answer to close(): no receipt may wait forever.
+        if (lost === undefined) this.#writes.closed();
+        else this.#writes.fail(lost);
       } catch (e) {
         throw toStoreError(e);
       } finally {

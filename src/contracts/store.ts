@@ -42,8 +42,47 @@ export interface LostWrite {
   target: string;
 }
 
+/**
+ * How far a write has come: held in the engine's write-behind buffer, committed (a relaxed
+ * commit: survives a tab crash, and a browser kill in practice), or committed with strict
+ * durability (what `flush()` promises).
+ */
+export type Durability = 'buffered' | 'committed' | 'strict';
+
+/**
+ * Where the store's buffered writes (Persister and key space) stand, as of one moment: see
+ * {@link Store.receipt}. Other contracts commit strictly on every call and need no receipt.
+ */
+export interface WriteReceipt {
+  /** Where every write made before the receipt stands now: the least advanced of them. */
+  readonly state: Durability;
+  /** Resolves once every write made before the receipt is committed. */
+  committed(): Promise<void>;
+  /**
+   * Resolves once every write made before the receipt is committed strictly. It does not
+   * start a commit: `store.flush()` or the flush on hide does.
+   * @throws {@link StoreError} 'engine-lost' or 'storage-lost' when the writes were lost.
+   */
+  strict(): Promise<void>;
+}
+
+/** What a store has not saved yet; see the `'saved'` event. */
+export interface SaveStatus {
+  /** Bytes of acknowledged writes not committed yet (a key written twice counts twice). */
+  unsavedBytes: number;
+  /** Acknowledged writes not committed yet. */
+  unsavedWrites: number;
+  /** When the last strict commit finished (`Date.now()`), if there was one in this session. */
+  lastStrictCommit: number | undefined;
+}
+
 /** The events of a {@link Store}, by type, and what a listener receives. */
 export interface StoreEvents {
+  /**
+   * What the store has not saved changed: after writes and after commits, at most once a
+   * microtask. Show "Saving…"/"Saved" from it instead of polling `stats()`.
+   */
+  saved: SaveStatus;
   /**
    * A background (write-behind) commit failed. Its writes stay buffered and are retried by the
    * next write or flush; `error.code` is 'quota-exceeded' when the disk is full.
@@ -93,6 +132,19 @@ export interface Store {
    * {@link StoreOptions.expectStorageId} to notice a database that was lost and recreated.
    */
   readonly storageId: string;
+  /**
+   * A receipt for every buffered write made so far, awaited or not: where they stand, and
+   * promises for each state (y-indexeddb#28 asks for this).
+   * @example
+   * ```ts
+   * await persister.insertChanges(changes);
+   * const receipt = store.receipt();
+   * await receipt.committed(); // on disk, relaxed
+   * ```
+   */
+  receipt(): WriteReceipt;
+  /** What the store has not saved right now; the `'saved'` event reports each change of it. */
+  saveStatus(): SaveStatus;
   /**
    * Calls `listener` on each event of `type` (see {@link StoreEvents}).
    * @returns a function that removes the listener.
