@@ -25,6 +25,8 @@ export default defineConfig({
       headless: true,
       provider: playwright({ launchOptions: { executablePath: chromiumPath, args: chromiumArgs } }),
       instances: [{ browser: 'chromium' }],
+      // A failure's message and stack say what failed; no screenshots left in the tree.
+      screenshotFailures: false,
       // LARDER_VITEST_PORT lets several people run it side by side, as LARDER_TEST_PORT does.
       api: { host: '127.0.0.1', port: Number(process.env['LARDER_VITEST_PORT'] ?? 63315), strictPort: true },
     },
