@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { devices, type Project } from '@playwright/test';
+import { contractSpecGlobs, reportExcluded } from './engine-suites.js';
+
+/** The Firefox that the relay starts: `$LARDER_FIREFOX`, else Debian's Firefox ESR. */
+export const firefoxPath = process.env['LARDER_FIREFOX'] ?? '/usr/bin/firefox-esr';
+
+/** The executable Playwright launches for Firefox: see the relay's header for why it exists. */
+export const firefoxRelayPath = fileURLToPath(new URL('./firefox-bidi-relay.mjs', import.meta.url));
+
+/**
+ * The Playwright project that runs the contract suites and e2e/engines/firefox-*.spec.ts in
+ * Firefox, over WebDriver BiDi (the `moz-firefox` channel) through {@link firefoxRelayPath}.
+ * .ci/run installs Firefox ESR from Debian; elsewhere `apt-get install firefox-esr` or set
+ * `$LARDER_FIREFOX`. What it leaves out, and why, is in engine-suites.ts.
+ */
+export function firefoxProject(): Project {
+  reportExcluded('firefox');
+  return {
+    name: 'firefox',
+    testMatch: [...contractSpecGlobs(), '**/e2e/engines/firefox-*.spec.ts'],
+    use: {
+      ...devices['Desktop Firefox'],
+      channel: 'moz-firefox',
+      launchOptions: {
+        executablePath: firefoxRelayPath,
+        env: { ...process.env, LARDER_FIREFOX: firefoxPath },
+      },
+    },
+  };
+}
