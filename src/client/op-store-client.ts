@@ -5,7 +5,7 @@ import { ownCopy, packBytes, packedBuffers, unpackBytes } from '../packed-bytes.
 import { StoreError } from '../store-error.js';
 import type { ClientContext } from './client-context.js';
 import { decodeDefaultOp, type DecodedOp } from './default-op-format.js';
-import { checkArray, checkBytes, checkIndex, invalid } from './validate.js';
+import { checkArray, checkBytes, checkIndex, describeValue, invalid } from './validate.js';
 
 type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
 
@@ -94,7 +94,7 @@ export function createOpStoreClient(
         const a = checkArc(arc);
         checkTime(start, 'start');
         if (typeof limitBytes !== 'number' || !(limitBytes >= 0)) {
-          invalid(`limitBytes must be a non-negative number, got ${String(limitBytes)}`);
+          invalid(`limitBytes must be a non-negative number, got ${describeValue(limitBytes)}`);
         }
         const { ids, total, next } = await api.retrieveOpIdsBounded(space, a, start, limitBytes);
         return [unpackBytes(ids), total, next];
@@ -159,7 +159,7 @@ function checkArc(arc: unknown): DhtArc {
   const [start, end] = arc as [unknown, unknown];
   for (const bound of [start, end]) {
     if (typeof bound !== 'number' || !Number.isInteger(bound) || bound < 0 || bound > MAX_LOC) {
-      invalid(`arc bounds must be integers in 0 ..= 2 ** 32 - 1, got ${String(bound)}`);
+      invalid(`arc bounds must be integers in 0 ..= 2 ** 32 - 1, got ${describeValue(bound)}`);
     }
   }
   return [start as number, end as number];
@@ -168,7 +168,7 @@ function checkArc(arc: unknown): DhtArc {
 /** Checks a timestamp in microseconds: any finite number. */
 function checkTime(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    invalid(`${what} must be a finite number of microseconds, got ${String(value)}`);
+    invalid(`${what} must be a finite number of microseconds, got ${describeValue(value)}`);
   }
 }
 
