@@ -10,6 +10,7 @@ export default tseslint.config(
       'playwright-report/',
       'bench/results/',
       '.tmp/',
+      'docs/api/',
       'demo/public/',
     ],
   },
@@ -61,6 +62,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'idb', message: 'idb belongs inside src/engine/ only.' }], patterns: [] },
+      ],
+    },
+  },
+  {
+    // Integrations are subpath exports: only larder-kit/automerge-repo may name automerge-repo.
+    // (The typescript-eslint rule, so it does not replace the core rule's comlink and idb lists.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/automerge-repo/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@automerge/automerge-repo', '@automerge/automerge-repo/*'],
+              message:
+                'Only src/automerge-repo/ (the larder-kit/automerge-repo entry) may import automerge-repo.',
+            },
+          ],
+        },
       ],
     },
   },

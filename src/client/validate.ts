@@ -8,6 +8,24 @@ export function invalid(message: string): never {
   throw new StoreError('invalid-argument', message);
 }
 
+/**
+ * How a rejected value reads in an error message: strings quoted (so that `'1'` is not taken for
+ * `1`), bigints with their `n`, objects by kind rather than as `[object Object]`.
+ *
+ * @param value - the value that failed a check.
+ * @returns a short description for the message.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  const kind = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof kind !== 'string' || kind === 'Object' || kind === '') return 'an object';
+  return `${/^[AEIOU]/.test(kind) ? 'an' : 'a'} ${kind}`;
+}
+
 /** Checks that `value` is a string (non-empty when `nonEmpty`). */
 export function checkString(value: unknown, what: string, nonEmpty = false): asserts value is string {
   if (typeof value !== 'string') invalid(`${what} must be a string, got ${typeof value}`);
@@ -22,7 +40,7 @@ export function checkBytes(value: unknown, what: string): asserts value is Uint8
 /** Checks that `value` is a non-negative safe integer. */
 export function checkIndex(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    invalid(`${what} must be a non-negative safe integer, got ${String(value)}`);
+    invalid(`${what} must be a non-negative safe integer, got ${describeValue(value)}`);
   }
 }
 
