@@ -1,3 +1,5 @@
+import type { KeySpaceChange, Unsubscribe } from './change-feed.js';
+
 /**
  * A key in a {@link KeySpace}: a path of strings, ordered element by element, so that every key
  * that starts with a prefix forms one contiguous range (automerge-repo's `StorageKey`).
@@ -51,11 +53,24 @@ export interface KeySpace {
    * The values of one result may be views of one buffer: copy one before transferring it.
    */
   getRange(prefix: KeyPath, options?: KeyRangeOptions): Promise<KeyEntry[]>;
-  /** Removes every entry whose key starts with `prefix` (everything for `[]`), atomically. */
+  /**
+   * Removes every entry whose key starts with `prefix` (everything for `[]`), atomically.
+   * @remarks
+   * Unlike the other writes it does not wait out the write-behind delay: it commits at once,
+   * together with every write made before it, and resolves when that commit is done. So an
+   * entry that another tab writes after it resolved is never removed by it. A failed commit
+   * rejects it; it then stays buffered and is retried like any write.
+   */
   deleteRange(prefix: KeyPath): Promise<void>;
   /**
    * Commits everything buffered for this store durably.
    * @returns the number of bytes committed, 0 when nothing was pending.
    */
   flush(): Promise<number>;
+  /**
+   * Calls `listener` after each commit that changed keys of this space, in any tab, with
+   * prefixes covering those keys.
+   * @returns a function that stops the calls.
+   */
+  subscribe(listener: (change: KeySpaceChange) => void): Unsubscribe;
 }
