@@ -99,6 +99,7 @@ const DEPS = [
   '@automerge/automerge/slim',
   '@automerge/automerge/automerge.wasm.base64',
   '@automerge/automerge-repo-storage-indexeddb',
+  '@automerge/automerge-repo/slim',
 ];
 
 /**
