@@ -18,6 +18,15 @@ export type {
   WriteReceipt,
 } from './contracts/store.js';
 export type { KeyEntry, KeyPath, KeyRangeOptions, KeySpace } from './contracts/key-space.js';
+export type {
+  ConsensusChange,
+  DocumentChange,
+  GrowthChange,
+  KeySpaceChange,
+  LogStateChange,
+  StoreChange,
+  Unsubscribe,
+} from './contracts/change-feed.js';
 export type { Persister, StoredSizes } from './contracts/persister.js';
 export type { Consensus, CaSResult, VersionedData } from './contracts/consensus.js';
 export type { LogStatePersistence, LogStateReadOps, LogStateWriteOps } from './contracts/log-state.js';

@@ -73,7 +73,15 @@ export async function openStore(name: string, options: StoreOptions = {}): Promi
       throw e;
     }
     marker.set(opened.storageId);
-    const client = new StoreClient(name, api, mark, dispose, flushOnHide, opened.storageId);
+    const client = new StoreClient(
+      name,
+      api,
+      mark,
+      dispose,
+      flushOnHide,
+      opened.storageId,
+      opened.feedSource,
+    );
     ref.client = client;
     for (const event of early) client.onEngineEvent(event);
     if (lostEarly !== undefined) client.onEngineLost(lostEarly);

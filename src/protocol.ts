@@ -42,6 +42,33 @@ export interface OpenRequest {
 export interface OpenResult {
   /** The random id of the database, made when it was created. */
   storageId: string;
+  /** The engine's {@link FeedNotice.source}, so a client can tell its own commits. */
+  feedSource: string;
+}
+
+/**
+ * What commits changed, as an engine posts it on its store's feed channel (a BroadcastChannel
+ * every client of the store's name listens on, in every tab): names and versions, never data.
+ */
+export interface FeedNotice {
+  /** The notice format; a client ignores a version it does not know. */
+  v: 1;
+  /** The random id of the engine that committed. */
+  source: string;
+  /** Persister documents by docId, and which of their parts changed. */
+  docs: Map<string, Array<'changes' | 'document' | 'syncStates'>>;
+  /** Consensus keys and their new head seqno. */
+  consensus: Map<string, bigint>;
+  /** LogStatePersistence log ids whose checkpoint was set. */
+  logStates: Set<string>;
+  /** LogTracker prefixes that gained rows. */
+  logs: Set<string>;
+  /** App tables a batch wrote. */
+  tables: Set<string>;
+  /** Op-store spaces that stored new ops. */
+  opSpaces: Set<string>;
+  /** Key spaces, and prefixes covering their changed keys. */
+  keySpaces: Map<string, string[][]>;
 }
 
 /** What the kit's worker entry exposes: a factory of engines, one per opened store. */

@@ -9,10 +9,16 @@ import { checkBytes, checkIndex, checkString, checkU63, invalid } from './valida
  *
  * @param api - the engine's consensus side.
  * @param ctx - the store's client context.
+ * @param subscribe - the store's change feed of consensus keys.
  */
-export function createConsensusClient(api: ConsensusEngineApi, ctx: ClientContext): Consensus {
+export function createConsensusClient(
+  api: ConsensusEngineApi,
+  ctx: ClientContext,
+  subscribe: Consensus['subscribe'],
+): Consensus {
   const { call, mark } = ctx;
   return {
+    subscribe,
     listKeys: () => call(() => api.listKeys()),
 
     head: (key) =>

@@ -47,15 +47,18 @@ function rangeOrder(options: unknown): 'key' | 'written' {
  * @param space - the key space's name.
  * @param ctx - the store's client context.
  * @param flush - the store's flush.
+ * @param subscribe - the store's change feed, for this key space.
  */
 export function createKeySpaceClient(
   api: KeySpaceEngineApi,
   space: string,
   ctx: ClientContext,
   flush: () => Promise<number>,
+  subscribe: KeySpace['subscribe'],
 ): KeySpace {
   const { call, mark, write } = ctx;
   return {
+    subscribe,
     get: (key) => call(() => api.get(space, keyPath(key, 'key', false))),
 
     put: (key, data) =>

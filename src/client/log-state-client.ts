@@ -10,10 +10,16 @@ import { checkBytes, checkString } from './validate.js';
  *
  * @param api - the engine's log-state side.
  * @param ctx - the store's client context.
+ * @param subscribe - the store's change feed of checkpoints.
  */
-export function createLogStateClient(api: LogStateEngineApi, ctx: ClientContext): LogStatePersistence {
+export function createLogStateClient(
+  api: LogStateEngineApi,
+  ctx: ClientContext,
+  subscribe: LogStatePersistence['subscribe'],
+): LogStatePersistence {
   const { call } = ctx;
   return {
+    subscribe,
     init: () => call(() => api.init()),
 
     logs: () => call(() => api.logs()),

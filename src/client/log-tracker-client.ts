@@ -25,13 +25,16 @@ function checkUuid(value: unknown, what: string): string {
  * @param api - the engine's log-tracker side.
  * @param prefix - the log's namespace.
  * @param ctx - the store's client context.
+ * @param subscribe - the store's change feed, for this prefix.
  */
 export function createLogTrackerClient<Op>(
   api: LogTrackerEngineApi,
   prefix: string,
   ctx: ClientContext,
+  subscribe: LogTracker<Op>['subscribe'],
 ): LogTracker<Op> {
   return {
+    subscribe,
     trackOne(peerId, entryIdx, timestamp, serverUserId, op, batch) {
       const peer = checkUuid(peerId, 'peerId');
       checkU63(entryIdx, 'entryIdx');

@@ -20,6 +20,7 @@ type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
  * @param space - the space's namespace.
  * @param options - the space's options.
  * @param ctx - the store's client context.
+ * @param subscribe - the store's change feed, for this space.
  * @throws {@link StoreError} code 'invalid-argument' when `options` or its `decodeOp` is not what
  * {@link OpStoreOptions} says.
  */
@@ -28,6 +29,7 @@ export function createOpStoreClient(
   space: string,
   options: OpStoreOptions | undefined,
   ctx: ClientContext,
+  subscribe: OpStore['subscribe'],
 ): OpStore {
   const { call, mark } = ctx;
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -37,6 +39,7 @@ export function createOpStoreClient(
   if (decodeOp !== undefined && typeof decodeOp !== 'function') invalid('decodeOp must be a function');
   const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp);
   return {
+    subscribe,
     processIncomingOps: (ops) =>
       call(async () => {
         checkArray(ops, 'ops');

@@ -11,15 +11,18 @@ import { checkArray, checkBytes, checkIndex, checkString, invalid } from './vali
  * @param docId - the document's namespace.
  * @param ctx - the store's client context.
  * @param flush - the store's flush.
+ * @param subscribe - the store's change feed, for this document.
  */
 export function createPersisterClient(
   api: PersisterEngineApi,
   docId: string,
   ctx: ClientContext,
   flush: () => Promise<number>,
+  subscribe: Persister['subscribe'],
 ): Persister {
   const { call, mark, write } = ctx;
   return {
+    subscribe,
     getChanges: () => call(async () => unpackBytes(await api.getChanges(docId))),
 
     insertChanges: (changes) =>

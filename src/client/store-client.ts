@@ -1,6 +1,7 @@
 import type { Consensus } from '../contracts/consensus.js';
 import type { KeySpace } from '../contracts/key-space.js';
 import type { LogStatePersistence } from '../contracts/log-state.js';
+import type { StoreChange, Unsubscribe } from '../contracts/change-feed.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
@@ -10,6 +11,7 @@ import type { MarkTransfer } from '../engine/transfer.js';
 import type { EngineEvent } from '../protocol.js';
 import { fromWireError, StoreError, toStoreError } from '../store-error.js';
 import { createBatchClient } from './batch-client.js';
+import { ChangeFeedClient } from './change-feed-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
 import { Emitter } from './emitter.js';
@@ -53,6 +55,7 @@ export class StoreClient implements Store {
   #closing: Promise<void> | undefined;
   #failure: StoreError | undefined;
   readonly #writes = new WriteTracker((status) => this.#events.emit('saved', status));
+  readonly #feed: ChangeFeedClient;
 
   /**
    * @param name - the store name.
@@ -61,6 +64,7 @@ export class StoreClient implements Store {
    * @param dispose - releases the transport after the engine closed.
    * @param flushOnHide - whether to flush when the page is hidden.
    * @param storageId - the database's storage id.
+   * @param feedSource - the engine's id in change-feed notices.
    */
   constructor(
     name: string,
@@ -69,9 +73,11 @@ export class StoreClient implements Store {
     dispose: () => void,
     flushOnHide: boolean,
     storageId: string,
+    feedSource: string,
   ) {
     this.name = name;
     this.storageId = storageId;
+    this.#feed = new ChangeFeedClient(name, feedSource);
     this.#api = api;
     const { persister, consensus, logState, logTracker, opStore, keySpace } = api;
     this.#parts = { persister, consensus, logState, logTracker, opStore, keySpace };
@@ -146,28 +152,30 @@ export class StoreClient implements Store {
 
   persister(docId: string): Persister {
     checkString(docId, 'docId', true);
-    return createPersisterClient(this.#parts.persister, docId, this.#ctx, () => this.flush());
+    const subscribe = this.#feed.document(docId);
+    return createPersisterClient(this.#parts.persister, docId, this.#ctx, () => this.flush(), subscribe);
   }
 
   consensus(): Consensus {
-    return createConsensusClient(this.#parts.consensus, this.#ctx);
+    return createConsensusClient(this.#parts.consensus, this.#ctx, this.#feed.consensus());
   }
 
   logState(): LogStatePersistence {
-    return createLogStateClient(this.#parts.logState, this.#ctx);
+    return createLogStateClient(this.#parts.logState, this.#ctx, this.#feed.logStates());
   }
 
   logTracker<Op = unknown>(prefix: string): Promise<LogTracker<Op>> {
     return this.#ctx.call(async () => {
       checkString(prefix, 'prefix');
       await this.#parts.logTracker.init();
-      return createLogTrackerClient<Op>(this.#parts.logTracker, prefix, this.#ctx);
+      const subscribe = this.#feed.growth('logs', prefix);
+      return createLogTrackerClient<Op>(this.#parts.logTracker, prefix, this.#ctx, subscribe);
     });
   }
 
   table(name: string): Table {
     checkString(name, 'name');
-    return createTableClient(this.#parts.logTracker, name, this.#ctx);
+    return createTableClient(this.#parts.logTracker, name, this.#ctx, this.#feed.growth('tables', name));
   }
 
   batch(): Batch {
@@ -176,12 +184,14 @@ export class StoreClient implements Store {
 
   opStore(space: string, options?: OpStoreOptions): OpStore {
     checkString(space, 'space');
-    return createOpStoreClient(this.#parts.opStore, space, options, this.#ctx);
+    const subscribe = this.#feed.growth('opSpaces', space);
+    return createOpStoreClient(this.#parts.opStore, space, options, this.#ctx, subscribe);
   }
 
   keySpace(name: string): KeySpace {
     checkString(name, 'name');
-    return createKeySpaceClient(this.#parts.keySpace, name, this.#ctx, () => this.flush());
+    const subscribe = this.#feed.keySpace(name);
+    return createKeySpaceClient(this.#parts.keySpace, name, this.#ctx, () => this.flush(), subscribe);
   }
 
   receipt(): WriteReceipt {
@@ -190,6 +200,10 @@ export class StoreClient implements Store {
 
   saveStatus(): SaveStatus {
     return this.#writes.status();
+  }
+
+  subscribe(listener: (change: StoreChange) => void): Unsubscribe {
+    return this.#feed.subscribe(listener);
   }
 
   on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void {
@@ -213,6 +227,7 @@ export class StoreClient implements Store {
       const lost = this.#failure;
       this.#failure ??= new StoreError('closed', 'The store is closed');
       this.#unlisten();
+      this.#feed.close();
       try {
         if (lost?.code === 'engine-lost') throw lost;
         await this.#api.close();

@@ -21,9 +21,16 @@ export function checkKey(value: unknown, what: string): asserts value is IDBVali
  * @param api - the engine's log-tracker side, which owns the tables.
  * @param name - the table's name.
  * @param ctx - the store's client context.
+ * @param subscribe - the store's change feed of this table.
  */
-export function createTableClient(api: LogTrackerEngineApi, name: string, ctx: ClientContext): Table {
+export function createTableClient(
+  api: LogTrackerEngineApi,
+  name: string,
+  ctx: ClientContext,
+  subscribe: Table['subscribe'],
+): Table {
   return {
+    subscribe,
     get: (key) =>
       ctx.call(async () => {
         checkKey(key, 'key');

@@ -1,3 +1,5 @@
+import type { ConsensusChange, Unsubscribe } from './change-feed.js';
+
 /** One version of a consensus key. */
 export interface VersionedData {
   /** The version number, `0n ..= 2n ** 63n - 1n`. */
@@ -34,4 +36,10 @@ export interface Consensus {
    * @throws {@link StoreError} code 'invalid-argument' for a key with no data or `seqno` past the head.
    */
   truncate(key: string, seqno: bigint): Promise<number>;
+  /**
+   * Calls `listener` for each key whose head advanced, after its compare-and-set committed, in
+   * any tab (larder's addition). A compare-and-set that did not match is never reported.
+   * @returns a function that stops the calls.
+   */
+  subscribe(listener: (change: ConsensusChange) => void): Unsubscribe;
 }

@@ -1,3 +1,5 @@
+import type { LogStateChange, Unsubscribe } from './change-feed.js';
+
 /** Reads one log's latest checkpoint. */
 export interface LogStateReadOps {
   /**
@@ -34,4 +36,9 @@ export interface LogStatePersistence {
   readOps(logId: string): Promise<LogStateReadOps>;
   /** Opens a read-then-write transaction on a log. */
   writeOps(logId: string): Promise<LogStateWriteOps>;
+  /**
+   * Calls `listener` for each log whose checkpoint was set, in any tab (larder's addition).
+   * @returns a function that stops the calls.
+   */
+  subscribe(listener: (change: LogStateChange) => void): Unsubscribe;
 }

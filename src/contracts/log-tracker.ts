@@ -1,3 +1,5 @@
+import type { GrowthChange, Unsubscribe } from './change-feed.js';
+
 /** Enqueues writes that {@link Batch.commit} applies all or nothing, in one transaction. */
 export interface Batch {
   /** Enqueues a put of `value` under `key` in the app table `table`. */
@@ -17,6 +19,12 @@ export interface Table {
   get(key: IDBValidKey): Promise<unknown>;
   /** Resolves every `[key, value]`, in key order. */
   getAll(): Promise<Array<[IDBValidKey, unknown]>>;
+  /**
+   * Calls `listener` after each batch that wrote to this table commits, in any tab (larder's
+   * addition). A batch that failed is never reported.
+   * @returns a function that stops the calls.
+   */
+  subscribe(listener: (change: GrowthChange) => void): Unsubscribe;
 }
 
 /** A row of a peer's op log: an entry, or the marker of an expunged one. */
@@ -52,4 +60,10 @@ export interface LogTracker<Op> {
   allCursors(): Promise<Map<string, bigint>>;
   /** Resolves up to `limit` rows with `entryIdx >= from`, ascending. */
   readEntries(peerId: string, from: bigint, limit: number): Promise<Array<[bigint, DecodedEntry<Op>]>>;
+  /**
+   * Calls `listener` after each batch that tracked rows of this prefix commits, in any tab
+   * (larder's addition); read {@link LogTracker.allCursors} to learn which peers grew.
+   * @returns a function that stops the calls.
+   */
+  subscribe(listener: (change: GrowthChange) => void): Unsubscribe;
 }

@@ -1,3 +1,5 @@
+import type { GrowthChange, Unsubscribe } from './change-feed.js';
+
 /** A DHT arc: `null` is empty; `[start, end]` is inclusive and wraps when `start > end`. */
 export type DhtArc = null | readonly [start: number, end: number];
 
@@ -40,4 +42,10 @@ export interface OpStore {
   retrieveSliceHash(arc: DhtArc, sliceIndex: number): Promise<Uint8Array | undefined>;
   /** Resolves every `[index, hash]`, ascending by index. */
   retrieveSliceHashes(arc: DhtArc): Promise<Array<[number, Uint8Array]>>;
+  /**
+   * Calls `listener` after each commit that stored new ops in this space, in any tab (larder's
+   * addition); ops that were all stored already are not reported.
+   * @returns a function that stops the calls.
+   */
+  subscribe(listener: (change: GrowthChange) => void): Unsubscribe;
 }

@@ -1,3 +1,5 @@
+import type { DocumentChange, Unsubscribe } from './change-feed.js';
+
 /** Byte totals of what one {@link Persister} holds. */
 export interface StoredSizes {
   /** Sum of the stored changes' lengths. */
@@ -47,4 +49,11 @@ export interface Persister {
    * @returns the number of bytes committed, 0 when nothing was pending.
    */
   flush(): Promise<number>;
+  /**
+   * Calls `listener` after each commit that changed this document, in any tab (larder's
+   * addition: see `Store.subscribe` for delivery).
+   * @returns a function that stops the calls.
+   * @throws {@link StoreError} code 'invalid-argument' when `listener` is not a function.
+   */
+  subscribe(listener: (change: DocumentChange) => void): Unsubscribe;
 }

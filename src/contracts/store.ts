@@ -1,4 +1,5 @@
 import type { StoreError } from '../store-error.js';
+import type { StoreChange, Unsubscribe } from './change-feed.js';
 import type { Consensus } from './consensus.js';
 import type { KeySpace } from './key-space.js';
 import type { LogStatePersistence } from './log-state.js';
@@ -150,6 +151,27 @@ export interface Store {
    * @returns a function that removes the listener.
    */
   on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void;
+  /**
+   * Calls `listener` after commits, in this tab or any other tab or worker of the origin, with
+   * what they changed: which documents, consensus keys, checkpoints, logs, tables, op spaces and
+   * key spaces (see {@link StoreChange}). Each contract's own `subscribe` filters this feed.
+   *
+   * @remarks
+   * A notice follows its commit (never a write that failed, was rolled back, or a
+   * compare-and-set that did not match); commits that finish together make one notice. A store
+   * hears only commits made after it subscribed, and nothing once it or the subscription is
+   * closed. Without `BroadcastChannel` (some workers of older browsers) no notice arrives.
+   * @returns a function that stops the calls.
+   * @throws {@link StoreError} code 'invalid-argument' when `listener` is not a function;
+   * 'closed' after {@link Store.close}.
+   * @example
+   * ```ts
+   * const stop = store.persister(docId).subscribe((change) => {
+   *   if (!change.local) void reload(); // another tab saved this document
+   * });
+   * ```
+   */
+  subscribe(listener: (change: StoreChange) => void): Unsubscribe;
   /** Commits every buffered write of this store durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds (larder's addition to the contract). */

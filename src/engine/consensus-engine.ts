@@ -1,6 +1,7 @@
 import type { CaSResult, VersionedData } from '../contracts/consensus.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import { StoreError } from '../store-error.js';
+import { recordConsensus, type ChangeFeed } from './change-feed.js';
 import { MAX_GET_ALL_COUNT, type Connection, type Tx } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
@@ -46,10 +47,12 @@ type VersionKey = [key: string, seqno: string];
 export class ConsensusEngine implements ConsensusEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
+  readonly #feed: ChangeFeed;
 
-  constructor(conn: Connection, mark: MarkTransfer) {
+  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
     this.#conn = conn;
     this.#mark = mark;
+    this.#feed = feed;
   }
 
   async listKeys(): Promise<string[]> {
@@ -76,7 +79,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
     seqno: bigint,
     data: Uint8Array,
   ): Promise<CaSResult> {
-    return this.#conn.run(
+    const write = this.#conn.run(
       [STORES.consensus, STORES.consensusKeys],
       'readwrite',
       async (tx) => {
@@ -91,6 +94,9 @@ export class ConsensusEngine implements ConsensusEngineApi {
       // 'strict' waits for the commit to reach the disk: a resolved 'committed' survives a kill.
       'strict',
     );
+    return this.#feed.track(write, (notice, result) => {
+      if (result === 'committed') recordConsensus(notice, key, seqno);
+    });
   }
 
   async scan(key: string, from: bigint, limit: number): Promise<VersionRun> {

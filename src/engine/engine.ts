@@ -1,6 +1,7 @@
 import type { StoreStats } from '../contracts/store.js';
 import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
 import { StoreError, toWireError } from '../store-error.js';
+import { ChangeFeed } from './change-feed.js';
 import { Connection, type Tx } from './connection.js';
 import { databaseName } from './database-name.js';
 import { ConsensusEngine } from './consensus-engine.js';
@@ -33,6 +34,8 @@ export class Engine implements EngineApi {
   readonly keySpace: KeySpaceEngine;
   readonly #conn: Connection;
   readonly #queue: WriteBehindQueue;
+  /** Tells every tab what each commit changed. */
+  readonly #feed: ChangeFeed;
   #closed = false;
   #onClosed: () => void = () => undefined;
   /** Settles once {@link Engine.close} has finished. */
@@ -67,40 +70,49 @@ export class Engine implements EngineApi {
         emit({ type: 'storage-lost', error: toWireError(error) });
       },
     });
+    const feed = new ChangeFeed(databaseName(name));
+    this.#feed = feed;
     this.#queue = new WriteBehindQueue(
       this.#conn,
       { ...DEFAULT_WRITE_BEHIND, ...req.options.writeBehind },
       [...PERSISTER_STORES, STORES.keyValues],
-      writeBuffer,
+      (tx, buf) => {
+        feed.stage(buf);
+        return writeBuffer(tx, buf);
+      },
       {
-        committed: (through, durability) =>
+        committed: (through, durability) => {
+          feed.settle(true);
           emit({
             type: 'committed',
             through,
             durability: durability === 'strict' ? 'strict' : 'relaxed',
             pendingBytes: this.#queue.pendingBytes,
-          }),
-        failed: (error, background) =>
+          });
+        },
+        failed: (error, background) => {
+          feed.settle(false);
           emit({
             type: 'commit-error',
             error: toWireError(error),
             background,
             pendingBytes: this.#queue.pendingBytes,
-          }),
+          });
+        },
       },
     );
     this.persister = new PersisterEngine(this.#conn, mark, this.#queue);
-    this.consensus = new ConsensusEngine(this.#conn, mark);
-    this.logState = new LogStateEngine(this.#conn, mark);
-    this.logTracker = new LogTrackerEngine(this.#conn, mark);
-    this.opStore = new OpStoreEngine(this.#conn, mark);
+    this.consensus = new ConsensusEngine(this.#conn, mark, feed);
+    this.logState = new LogStateEngine(this.#conn, mark, feed);
+    this.logTracker = new LogTrackerEngine(this.#conn, mark, feed);
+    this.opStore = new OpStoreEngine(this.#conn, mark, feed);
     this.keySpace = new KeySpaceEngine(this.#conn, mark, this.#queue);
   }
 
   async open(): Promise<OpenResult> {
     this.#check();
     await this.#conn.db();
-    return { storageId: this.#conn.storageId as string };
+    return { storageId: this.#conn.storageId as string, feedSource: this.#feed.source };
   }
 
   async flush(): Promise<number> {
@@ -120,6 +132,7 @@ export class Engine implements EngineApi {
     try {
       if (this.#conn.lost === undefined) await this.#queue.flush('strict');
     } finally {
+      this.#feed.close();
       await this.#conn.close();
       this.#onClosed();
     }

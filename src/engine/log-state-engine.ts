@@ -1,4 +1,5 @@
 import { StoreError } from '../store-error.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { Connection } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
@@ -33,10 +34,12 @@ export interface LogStateEngineApi {
 export class LogStateEngine implements LogStateEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
+  readonly #feed: ChangeFeed;
 
-  constructor(conn: Connection, mark: MarkTransfer) {
+  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
     this.#conn = conn;
     this.#mark = mark;
+    this.#feed = feed;
   }
 
   async init(): Promise<void> {
@@ -63,7 +66,7 @@ export class LogStateEngine implements LogStateEngineApi {
   }
 
   async set(logId: string, expected: number | undefined, checkpoint: Uint8Array): Promise<void> {
-    await this.#conn.run(
+    const write = this.#conn.run(
       [STORES.logState],
       'readwrite',
       async (tx) => {
@@ -78,5 +81,6 @@ export class LogStateEngine implements LogStateEngineApi {
       // A committed set is durable: 'strict' waits for the commit to reach the disk.
       'strict',
     );
+    await this.#feed.track(write, (notice) => notice.logStates.add(logId));
   }
 }

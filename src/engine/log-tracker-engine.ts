@@ -1,4 +1,5 @@
 import type { DecodedEntry } from '../contracts/log-tracker.js';
+import type { ChangeFeed } from './change-feed.js';
 import { MAX_GET_ALL_COUNT, type Connection } from './connection.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
@@ -53,10 +54,12 @@ function namespace(...parts: string[]): IDBKeyRange {
 export class LogTrackerEngine implements LogTrackerEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
+  readonly #feed: ChangeFeed;
 
-  constructor(conn: Connection, mark: MarkTransfer) {
+  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
     this.#conn = conn;
     this.#mark = mark;
+    this.#feed = feed;
   }
 
   async init(): Promise<void> {
@@ -64,7 +67,7 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
   }
 
   commit(ops: BatchOp[]): Promise<void> {
-    return this.#conn.run(
+    const write = this.#conn.run(
       BATCH_STORES,
       'readwrite',
       async (tx) => {
@@ -91,6 +94,12 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
       // A resolved commit must survive a crash right after it (API.md section 5).
       'strict',
     );
+    return this.#feed.track(write, (notice) => {
+      for (const op of ops) {
+        if (op.kind === 'track') notice.logs.add(op.prefix);
+        else notice.tables.add(op.table);
+      }
+    });
   }
 
   allCursors(prefix: string): Promise<Map<string, bigint>> {

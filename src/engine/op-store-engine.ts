@@ -1,6 +1,7 @@
 import type { DhtArc } from '../contracts/op-store.js';
 import { arcContains, opIdLoc } from '../op-location.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
+import type { ChangeFeed } from './change-feed.js';
 import type { Connection } from './connection.js';
 import { earliestInArc } from './earliest-in-arc.js';
 import { opKey, type OpKey, type OpRecord } from './op-record.js';
@@ -72,10 +73,12 @@ export class OpStoreEngine implements OpStoreEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
   readonly #slices: SliceHashStore;
+  readonly #feed: ChangeFeed;
 
-  constructor(conn: Connection, mark: MarkTransfer) {
+  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
     this.#conn = conn;
     this.#mark = mark;
+    this.#feed = feed;
     this.#slices = new SliceHashStore(conn, mark);
   }
 
@@ -83,7 +86,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
     const n = ops.createdAt.length;
     const ids = split(ops.ids);
     const dataKeys = ids.map((id) => [space, id.buffer]);
-    await this.#conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
+    const write = this.#conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
       const opStore = tx.objectStore(STORES.ops);
       const opData = tx.objectStore(STORES.opData);
       const meta = tx.objectStore(STORES.meta);
@@ -123,6 +126,10 @@ export class OpStoreEngine implements OpStoreEngineApi {
       }
       if (clock !== last) writes.push(meta.put(clock, OP_CLOCK_KEY));
       await Promise.all(writes);
+      return seen.size;
+    });
+    await this.#feed.track(write, (notice, stored) => {
+      if (stored > 0) notice.opSpaces.add(space);
     });
   }
 
