@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { build, preview, type PreviewServer } from 'vite';
+import { packedTarball } from './support/consumer-app.js';
 
 // The package as a user gets it: `npm pack`, installed into a throwaway Vite app that imports
 // `larder-kit` by name, built with no larder-specific configuration, run in Chromium.
@@ -21,10 +22,8 @@ test('the packed package works in a fresh Vite app with the default worker engin
         stdio: 'pipe',
         env: { ...process.env, npm_config_loglevel: 'error' },
       });
-    npm(['run', 'build'], root);
-    npm(['pack', '--pack-destination', work], root);
-    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
-    expect(tarball).toBeDefined();
+    // Packed once per change of the sources, and shared with the other specs that install it.
+    const tarball = packedTarball();
 
     const app = join(work, 'app');
     cpSync(join(root, 'e2e/fixtures/consumer-app'), app, { recursive: true });
@@ -33,7 +32,7 @@ test('the packed package works in a fresh Vite app with the default worker engin
       JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2),
     );
     // idb and comlink come from the npm cache that the project's own install filled.
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, tarball as string)], app);
+    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], app);
 
     await build({ root: app, logLevel: 'error', configFile: false, build: { outDir: join(app, 'dist') } });
     server = await preview({

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { build, createServer, preview } from 'vite';
 import { packOnce } from '../../scripts/pack.mjs';
@@ -37,7 +37,10 @@ export function createConsumerApp(prefix: string): ConsumerApp {
         env: { ...process.env, npm_config_loglevel: 'error' },
       });
     },
-    write: (path, text) => writeFileSync(join(dir, path), text),
+    write: (path, text) => {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
   app.write(
