@@ -129,7 +129,7 @@ export async function openRemoteEngine(
     release();
     throw e;
   }
-  if (lifeLock !== undefined) life.watch(lifeLock);
+  if (lifeLock !== undefined) life.watch(lifeLock, () => engine.stats());
   return {
     api: life.guard(engine) as EngineApi,
     dispose() {
@@ -169,6 +169,9 @@ let lifeLocks = 0;
 /** How long the answer to close() may trail the release of the engine's lock. */
 const CLOSE_ANSWER_MS = 1000;
 
+/** How long a worker whose lock was let go has to prove it is alive. */
+const PING_MS = 1000;
+
 /**
  * The life of one remote engine: whether it was lost, and every call raced against that.
  *
@@ -203,15 +206,29 @@ class Lifeline {
     return `larder:life:${database}:${crypto.randomUUID()}:${lifeLocks}`;
   }
 
-  /** Asks for the engine's lock: granted only once the engine is gone. */
-  watch(name: string): void {
+  /**
+   * Asks for the engine's lock: granted once the engine is gone.
+   *
+   * @param name - the engine's lock.
+   * @param ping - a call any live engine answers (with a result or an error).
+   */
+  watch(name: string, ping: () => Promise<unknown>): void {
     navigator.locks
       .request(name, { signal: this.#watching.signal }, () => {
         const message = 'The larder worker stopped (it crashed, was terminated or closed itself)';
         // A closing engine lets go of its lock as it finishes, and the lock can be granted
         // here before the answer to close() arrives: give that answer a moment.
-        if (this.#closing) setTimeout(() => this.lose(message), CLOSE_ANSWER_MS);
-        else this.lose(message);
+        if (this.#closing) {
+          setTimeout(() => this.lose(message), CLOSE_ANSWER_MS);
+          return;
+        }
+        // A grant is not proof: after "clear site data" Chromium drops the origin's locks
+        // under a live page. Only a worker that does not answer is dead.
+        const timer = setTimeout(() => this.lose(message), PING_MS);
+        ping().then(
+          () => clearTimeout(timer),
+          () => clearTimeout(timer),
+        );
       })
       .catch(() => undefined);
   }

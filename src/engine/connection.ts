@@ -24,6 +24,9 @@ export interface ConnectionOptions {
   onLost?: (error: StoreError) => void;
 }
 
+/** How long an open may wait in the queue of requests for the database before it gives up. */
+export const OPEN_TIMEOUT_MS = 5000;
+
 /** A transaction over some of larder's stores, as `idb` types it. */
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, StoreName[], Mode>;
 
@@ -41,6 +44,7 @@ export class Connection {
   /** The id of the database this connection has opened; every reopen must find the same. */
   #storageId: string | undefined;
   #lost: StoreError | undefined;
+  #verifying: Promise<void> | undefined;
 
   /**
    * @param name - the IndexedDB database name.
@@ -59,6 +63,35 @@ export class Connection {
   /** The error every call fails with once the database was lost, if it was. */
   get lost(): StoreError | undefined {
     return this.#lost;
+  }
+
+  /**
+   * What a buffered write must wait for before it is accepted: nothing (`undefined`, the fast
+   * path) while the database is known to be ours; the check of a reopen under way after the
+   * connection was closed from outside (an upgrade, a delete, "clear site data"); or a rejection
+   * once the database is lost. So a write that arrives as the database goes is refused rather
+   * than acknowledged and then lost.
+   */
+  writable(): Promise<void> | undefined {
+    if (this.#lost !== undefined) return Promise.reject(this.#lost);
+    const verifying = this.#verifying;
+    if (verifying === undefined) return undefined;
+    return verifying.then(() => {
+      if (this.#lost !== undefined) throw this.#lost;
+    });
+  }
+
+  /** Reopens at once after an outside close, to learn whether the database is still ours. */
+  #verify(): void {
+    if (this.#closed || this.#lost !== undefined || this.#verifying !== undefined) return;
+    const verifying = this.db().then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#verifying = verifying;
+    void verifying.finally(() => {
+      if (this.#verifying === verifying) this.#verifying = undefined;
+    });
   }
 
   /**
@@ -171,6 +204,18 @@ export class Connection {
     let rejectBlocked: ((e: StoreError) => void) | undefined;
     let gaveUp = false;
     const blocked = new Promise<never>((_, reject) => (rejectBlocked = reject));
+    // An open queued behind another tab's upgrade or delete that waits on a frozen tab gets no
+    // event at all: give up after a while rather than leave every call pending.
+    const timer = setTimeout(() => {
+      gaveUp = true;
+      rejectBlocked?.(
+        new StoreError(
+          'blocked',
+          `"${this.name}" could not be opened within ${OPEN_TIMEOUT_MS} ms: another tab's upgrade or ` +
+            'delete of it is waiting (on a frozen or busy tab?)',
+        ),
+      );
+    }, OPEN_TIMEOUT_MS);
     const opening = openDB(this.name, version, {
       upgrade: (db, oldVersion, _newVersion, tx) => {
         if (oldVersion === 0 && mustExist) {
@@ -190,16 +235,24 @@ export class Connection {
         rejectBlocked?.(new StoreError('blocked', `Another connection to "${this.name}" will not close`));
       },
       blocking: (_current, next) => {
-        if (next === null) this.#markLost('was deleted');
-        else this.#release();
+        if (next === null) {
+          this.#markLost('was deleted');
+        } else {
+          this.#release();
+          // An upgrade, or larder's deleteStore (which takes the database with a version
+          // change first): reopening at once, queued behind it, tells which.
+          this.#verify();
+        }
       },
       terminated: () => {
-        // Closed by the browser (site data cleared, disk failure): the next use reopens and
-        // checks the storage id, so a cleared database is noticed rather than recreated.
+        // Closed by the browser (site data cleared, disk failure): reopen and check the
+        // storage id now, so a cleared database is noticed rather than recreated.
         this.#db = undefined;
         this.#current = undefined;
+        this.#verify();
       },
     }).then((db) => {
+      clearTimeout(timer);
       // An open that was reported blocked may still succeed later; nobody is waiting for it.
       if (gaveUp) db.close();
       else this.#current = db;

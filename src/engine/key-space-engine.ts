@@ -96,11 +96,15 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
   }
 
   async put(space: string, key: string[], data: Uint8Array): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     this.#queue.pending.setKey(space, { key, data, written: this.#tick() });
     return this.#queue.changed();
   }
 
   async delete(space: string, key: string[]): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     this.#queue.pending.setKey(space, { key, data: undefined, written: this.#tick() });
     return this.#queue.changed();
   }
@@ -137,6 +141,8 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
    * which a delete waiting out the write-behind delay could not promise.
    */
   async deleteRange(space: string, prefix: string[]): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     this.#queue.pending.deleteKeyRange(space, prefix);
     const id = this.#queue.changed();
     await this.#queue.flush('relaxed');

@@ -64,6 +64,8 @@ export class PersisterEngine implements PersisterEngineApi {
     seqs: Float64Array,
     changes: PackedBytes,
   ): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     let start = 0;
     for (let i = 0; i < seqs.length; i++) {
       const end = changes.ends[i] as number;
@@ -79,6 +81,8 @@ export class PersisterEngine implements PersisterEngineApi {
   }
 
   async removeChanges(docId: string, actors: string[], seqs: Float64Array): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     for (let i = 0; i < seqs.length; i++) {
       this.#queue.pending.setChange(docId, actors[i] as string, seqs[i] as number, undefined);
     }
@@ -86,16 +90,22 @@ export class PersisterEngine implements PersisterEngineApi {
   }
 
   async setDocument(docId: string, data: Uint8Array): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     this.#queue.pending.setDocument(docId, data);
     return this.#queue.changed();
   }
 
   async setSyncState(docId: string, peerId: Uint8Array, syncState: Uint8Array): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     this.#queue.pending.setSyncState(docId, peerId, syncState);
     return this.#queue.changed();
   }
 
   async removeSyncStates(docId: string, peerIds: PackedBytes): Promise<number> {
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     let start = 0;
     for (const end of peerIds.ends) {
       this.#queue.pending.setSyncState(docId, peerIds.bytes.slice(start, end), undefined);
