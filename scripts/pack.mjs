@@ -92,5 +92,16 @@ export function packOnce() {
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+  pruneOldPacks(packs, done);
   return join(done, find());
+}
+
+/** Removes packs of older sources, once nothing can still be installing them (an hour on). */
+function pruneOldPacks(packs, keep) {
+  for (const name of readdirSync(packs)) {
+    const dir = join(packs, name);
+    if (dir !== keep && Date.now() - statSync(dir).mtimeMs > 3_600_000) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
