@@ -10,8 +10,32 @@ import { join } from 'node:path';
 import { test as base, type Page, type BrowserContext, type Browser } from 'playwright/test';
 import { launchWebKit, type WebKitBrowser } from './webkit-browser.js';
 import { WebDriverContext } from './webdriver-page.js';
+import '../support/harness.js';
 
 export * from 'playwright/test';
+
+const warmed = new WeakSet<WebKitBrowser>();
+
+/**
+ * Starts a worker store once in a fresh browser before the first test. The first module worker
+ * of a fresh WebKit, on a dev server that compiles each of its modules on request, took more than
+ * openStore's 2 s start timeout under load here, failing whichever test came first; once the
+ * modules are cached a worker starts in tens of milliseconds (docs/engines.md).
+ */
+async function warmUp(context: WebDriverContext): Promise<void> {
+  const page = await context.newPage();
+  await page.goto('/e2e/harness.html');
+  await page.waitForFunction(() => typeof window.larder !== 'undefined');
+  await page.evaluate(async () => {
+    const store = await window.larder.openStore('larder-warm-up', {
+      engine: 'worker',
+      startTimeoutMs: 60_000,
+    });
+    await store.close();
+    await window.larder.deleteStore('larder-warm-up');
+  });
+  await page.close();
+}
 
 export const test = base.extend<object, { webkit: WebKitBrowser }>({
   // One WebKit per Playwright worker, on a data directory of its own.
@@ -39,6 +63,10 @@ export const test = base.extend<object, { webkit: WebKitBrowser }>({
   ],
   context: async ({ webkit, baseURL }, use) => {
     const context = new WebDriverContext(webkit.session, webkit.anchor, baseURL);
+    if (!warmed.has(webkit)) {
+      warmed.add(webkit);
+      await warmUp(context);
+    }
     await use(context as unknown as BrowserContext);
     await context.close();
   },
