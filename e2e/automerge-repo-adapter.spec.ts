@@ -148,7 +148,10 @@ for (const engine of ENGINES) {
       expect(seen.at(-1)).toBe(0);
       const left = await page.evaluate(async () => {
         const chunks = await window.amr.adapterOf('a').loadRange(['doc']);
-        return chunks.map((c) => ({ key: c.key, ok: window.amr.isChunk(c.data, 999) }));
+        return chunks.map((c) => ({
+          key: c.key,
+          ok: c.data !== undefined && window.amr.isChunk(c.data, 999),
+        }));
       });
       expect(left).toEqual([{ key: ['doc', 'incremental', 'after'], ok: true }]);
       await other.evaluate(() => window.amr.closeRepo('b'));
@@ -254,7 +257,9 @@ test.describe('automerge-repo on larder across a SIGKILL of the browser', () => 
           await amr.openRepo('b', name, engine);
           const notes = await amr.readNotes('b', url);
           const raw = await amr.adapterOf('b').loadRange(['raw']);
-          const intact = raw.filter((c) => amr.isChunk(c.data, Number(c.key[1]), 1000)).length;
+          const intact = raw.filter(
+            (c) => c.data !== undefined && amr.isChunk(c.data, Number(c.key[1]), 1000),
+          ).length;
           await amr.closeRepo('b');
           await window.larder.deleteStore(name);
           return { notes, raw: raw.length, intact };
