@@ -23,6 +23,20 @@ export function type(doc: Y.Doc, text: string): void {
   for (const ch of text) t.insert(t.length, ch);
 }
 
+/**
+ * Types `text` like {@link type}, but waits after each character until the store has the
+ * update, so that each is stored as its own entry (the provider merges updates made while a
+ * write is in flight).
+ */
+export async function typeOneByOne(doc: Y.Doc, store: Store, text: string): Promise<void> {
+  const t = doc.getText('t');
+  for (const ch of text) {
+    t.insert(t.length, ch);
+    // A round trip through the engine, behind the provider's write.
+    await store.stats();
+  }
+}
+
 /** One IndexedDB write request, with the transaction it was made in. */
 export interface WriteRecord {
   tx: number;

@@ -2,12 +2,13 @@ import * as Y from 'yjs';
 import type { KeySpace } from '../contracts/key-space.js';
 import type { Store, StoreOptions } from '../contracts/store.js';
 import { StoreError, toStoreError } from '../store-error.js';
+import { applyInSlices } from './apply-in-slices.js';
 import { DocChannel, type StoredNotice } from './doc-channel.js';
 import { decodeMetaValue, encodeMetaKey, encodeMetaValue, type MetaKey } from './metadata-codec.js';
-import { mergeInSteps } from './merge-in-steps.js';
 import { Observable } from './observable.js';
 import { acquireStore } from './shared-store.js';
 import { UpdateLog } from './update-log.js';
+import { sendAllWaiting, UpdateSender } from './update-sender.js';
 
 /** Where {@link LarderPersistence} keeps a document, and when it commits and compacts. */
 export interface LarderPersistenceOptions {
@@ -92,9 +93,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   #channel: DocChannel | undefined;
   /** Ids written since the last commit that other tabs were told about. */
   #unannounced: { id: string; bytes: number }[] = [];
-  /** Buffered writes not acknowledged yet; a flush waits for them. */
-  readonly #writing = new Set<Promise<unknown>>();
-  #writeError: unknown;
+  #sender: UpdateSender | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Compactions and notices, one at a time. */
   #serial: Promise<void> = Promise.resolve();
@@ -146,12 +145,16 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
       // What the document holds before it is loaded (y-indexeddb stores all of it on every load).
       const own = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : undefined;
       this.#log = log;
-      const { fresh } = await log.readAll();
-      const merged = await mergeInSteps(fresh);
+      this.#sender = new UpdateSender(log, (id, bytes) => {
+        this.#unannounced.push({ id, bytes });
+        this.#maybeCompact();
+      });
+      const { fresh } = await this.#readAll(log);
       this.#check();
-      this.#apply(merged === undefined ? [] : [merged]);
+      await applyInSlices(this.doc, fresh, this, () => this.#destroyed !== undefined);
+      this.#check();
       if (own !== undefined) {
-        const missing = missingFrom(own, merged);
+        const missing = missingFrom(own, fresh);
         if (missing !== undefined) this.#store(missing);
       }
       this.#channel = new DocChannel(JSON.stringify(['larder/yjs', this.#storeName, this.#space]), (n) =>
@@ -165,6 +168,12 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     }
   }
 
+  /** Reads every stored update, after sending what the page's providers hold back. */
+  #readAll(log: UpdateLog): ReturnType<UpdateLog['readAll']> {
+    sendAllWaiting();
+    return log.readAll();
+  }
+
   readonly #onUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === this || this.#log === undefined || this.#destroyed !== undefined) return;
     this.#store(update);
@@ -175,26 +184,11 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   };
 
   #store(update: Uint8Array): void {
-    const log = this.#log as UpdateLog;
-    const { id, written } = log.append(update);
-    this.#track(written);
-    this.#unannounced.push({ id, bytes: update.byteLength });
+    (this.#sender as UpdateSender).push(update);
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;
       this.#commit().catch(() => undefined);
     }, this.#storeDelayMs);
-    this.#maybeCompact();
-  }
-
-  #track(written: Promise<unknown>): void {
-    this.#writing.add(written);
-    written.then(
-      () => this.#writing.delete(written),
-      (e: unknown) => {
-        this.#writing.delete(written);
-        this.#writeError ??= e;
-      },
-    );
   }
 
   #apply(updates: Uint8Array[]): void {
@@ -205,11 +199,11 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   /** Commits what is buffered, then tells the other tabs and emits 'stored'. */
   async #commit(): Promise<void> {
     const ks = await this.#ks;
-    const batch = this.#unannounced;
-    this.#unannounced = [];
+    let batch: { id: string; bytes: number }[] = [];
     try {
-      await Promise.all([...this.#writing].map((w) => w.catch(() => undefined)));
-      if (this.#writeError !== undefined) throw this.#writeError;
+      await this.#sender?.sent();
+      batch = this.#unannounced;
+      this.#unannounced = [];
       await ks.flush();
     } catch (e) {
       this.#unannounced = batch.concat(this.#unannounced);
@@ -235,6 +229,8 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   async whenStored(): Promise<void> {
     if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
     await this.whenSynced;
+    // Sent first: what it writes may start a compaction, which this waits for too.
+    this.#sender?.send();
     await this.#compaction;
     await this.#commit();
   }
@@ -245,7 +241,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
    */
   fetchUpdates(): Promise<void> {
     return this.#queue(async () => {
-      const { fresh } = await (this.#log as UpdateLog).readAll();
+      const { fresh } = await this.#readAll(this.#log as UpdateLog);
       this.#apply(fresh);
     });
   }
@@ -299,7 +295,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   }
 
   async #compact(log: UpdateLog): Promise<void> {
-    const { entries, fresh } = await log.readAll();
+    const { entries, fresh } = await this.#readAll(log);
     // Updates another tab committed but has not announced yet: apply them, since the merged
     // update replaces their keys.
     this.#apply(fresh);
@@ -387,12 +383,13 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     this.doc.off('update', this.#onUpdate);
     this.doc.off('destroy', this.#onDocDestroy);
     this.#channel?.close();
+    this.#sender?.close();
     this.#destroyed = (async () => {
       try {
         await this.whenSynced.catch(() => undefined);
         await this.#compaction;
         await this.#serial;
-        await Promise.all([...this.#writing].map((w) => w.catch(() => undefined)));
+        await this.#sender?.sent().catch(() => undefined);
         const ks = await this.#ks.catch(() => undefined);
         if (ks !== undefined) await last(ks);
       } catch (e) {
@@ -450,13 +447,13 @@ export async function clearDocument(
 }
 
 /**
- * What of `own` (a document's state before loading) the stored updates, merged into `stored`,
- * lack, or undefined when they hold all of it. Deletions are compared by state only: a
- * document that deleted stored content before loading stores its delete set again.
+ * What of `own` (a document's state before loading) the `stored` updates lack, or undefined
+ * when they hold all of it. Deletions are compared by state only: a document that deleted
+ * stored content before loading stores its delete set again.
  */
-function missingFrom(own: Uint8Array, stored: Uint8Array | undefined): Uint8Array | undefined {
-  if (stored === undefined) return own;
-  const diff = Y.diffUpdate(own, Y.encodeStateVectorFromUpdate(stored));
+function missingFrom(own: Uint8Array, stored: Uint8Array[]): Uint8Array | undefined {
+  if (stored.length === 0) return own;
+  const diff = Y.diffUpdate(own, Y.encodeStateVectorFromUpdate(Y.mergeUpdates(stored)));
   const { structs, ds } = Y.decodeUpdate(diff);
   return structs.length === 0 && ds.clients.size === 0 ? undefined : diff;
 }
