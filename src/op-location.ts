@@ -1,4 +1,5 @@
 import type { DhtArc } from './contracts/op-store.js';
+import { StoreError } from './store-error.js';
 
 /** The largest DHT location: locations are u32. */
 export const MAX_LOC = 2 ** 32 - 1;
@@ -15,6 +16,7 @@ export const MAX_LOC = 2 ** 32 - 1;
  * ```
  */
 export function opIdLoc(opId: Uint8Array): number {
+  if (!isBytes(opId)) throw new StoreError('invalid-argument', 'opId must be a Uint8Array');
   let acc = 0;
   // XOR each byte into its lane of a 32-bit accumulator: byte i lands at bits 8 * (i % 4).
   for (let i = 0; i < opId.length; i++) acc ^= (opId[i] as number) << ((i & 3) << 3);
@@ -35,7 +37,14 @@ export function opIdLoc(opId: Uint8Array): number {
  * ```
  */
 export function arcContains(arc: DhtArc, loc: number): boolean {
+  if (!isLoc(loc)) throw new StoreError('invalid-argument', 'loc must be an integer in 0 ..= 2 ** 32 - 1');
   if (arc === null) return false;
+  if (!Array.isArray(arc) || arc.length !== 2 || !isLoc(arc[0]) || !isLoc(arc[1])) {
+    throw new StoreError(
+      'invalid-argument',
+      'arc must be null or [start, end] of integers in 0 ..= 2 ** 32 - 1',
+    );
+  }
   const [start, end] = arc;
   return start <= end ? loc >= start && loc <= end : loc >= start || loc <= end;
 }
@@ -56,4 +65,12 @@ export function arcRanges(arc: DhtArc): Array<[number, number]> {
         [0, end],
         [start, MAX_LOC],
       ];
+}
+
+function isLoc(n: unknown): n is number {
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= MAX_LOC;
+}
+
+function isBytes(v: unknown): v is Uint8Array {
+  return ArrayBuffer.isView(v) && v instanceof Uint8Array;
 }

@@ -5,7 +5,7 @@ import { ownCopy, packBytes, packedBuffers, unpackBytes } from '../packed-bytes.
 import { StoreError } from '../store-error.js';
 import type { ClientContext } from './client-context.js';
 import { decodeDefaultOp, type DecodedOp } from './default-op-format.js';
-import { checkArray, checkBytes, checkIndex, describeValue, invalid } from './validate.js';
+import { checkArray, checkBytes, checkEach, checkIndex, describeValue, invalid } from './validate.js';
 
 type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
 
@@ -35,9 +35,14 @@ export function createOpStoreClient(
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     invalid('options must be an object');
   }
-  const decodeOp = options?.decodeOp;
+  let decodeOp: unknown;
+  try {
+    decodeOp = options?.decodeOp;
+  } catch (e) {
+    throw new StoreError('invalid-argument', `options could not be read: ${String(e)}`, { cause: e });
+  }
   if (decodeOp !== undefined && typeof decodeOp !== 'function') invalid('decodeOp must be a function');
-  const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp);
+  const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp as DecodeOp);
   return {
     subscribe,
     processIncomingOps: (ops) =>
@@ -178,6 +183,6 @@ function checkTime(value: unknown, what: string): asserts value is number {
 /** Checks a list of op ids and packs a copy of them. */
 function packIds(opIds: unknown): ReturnType<typeof packBytes> {
   checkArray(opIds, 'opIds');
-  opIds.forEach((id, i) => checkBytes(id, `opIds[${i}]`));
+  checkEach(opIds, (id, i) => checkBytes(id, `opIds[${i}]`));
   return packBytes(opIds as Uint8Array[]);
 }

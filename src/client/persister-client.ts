@@ -2,7 +2,7 @@ import type { Persister, StoredSizes } from '../contracts/persister.js';
 import type { PersisterEngineApi } from '../engine/persister-engine.js';
 import { ownCopy, packBytes, packedBuffers, unpackBytes } from '../packed-bytes.js';
 import type { ClientContext } from './client-context.js';
-import { checkArray, checkBytes, checkIndex, checkString, invalid } from './validate.js';
+import { checkArray, checkBytes, checkEach, checkIndex, checkString, invalid } from './validate.js';
 
 /**
  * Creates the {@link Persister} of one document over an engine, inline or remote.
@@ -32,7 +32,7 @@ export function createPersisterClient(
         const actors = new Array<string>(changes.length);
         const seqs = new Float64Array(changes.length);
         const values = new Array<Uint8Array>(changes.length);
-        changes.forEach((c, i) => {
+        checkEach(changes, (c, i) => {
           if (!Array.isArray(c)) invalid(`changes[${i}] must be [actorId, seq, change]`);
           const [actor, seq, change] = c as [unknown, unknown, unknown];
           checkString(actor, `changes[${i}] actorId`, true);
@@ -60,7 +60,7 @@ export function createPersisterClient(
         if (changes.length === 0) return;
         const actors = new Array<string>(changes.length);
         const seqs = new Float64Array(changes.length);
-        changes.forEach((c, i) => {
+        checkEach(changes, (c, i) => {
           if (!Array.isArray(c)) invalid(`changes[${i}] must be [actorId, seq]`);
           const [actor, seq] = c as [unknown, unknown];
           checkString(actor, `changes[${i}] actorId`, true);
@@ -103,7 +103,7 @@ export function createPersisterClient(
     removeSyncStates: (peerIds) =>
       call(async () => {
         checkArray(peerIds, 'peerIds');
-        peerIds.forEach((p, i) => checkBytes(p, `peerIds[${i}]`));
+        checkEach(peerIds, (p, i) => checkBytes(p, `peerIds[${i}]`));
         if (peerIds.length === 0) return;
         const packed = packBytes(peerIds);
         await write('removeSyncStates', docId, () =>

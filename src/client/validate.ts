@@ -16,6 +16,15 @@ export function invalid(message: string): never {
  * @returns a short description for the message.
  */
 export function describeValue(value: unknown): string {
+  try {
+    return describe(value);
+  } catch {
+    // A Proxy or an object with throwing getters: the message must not fail too.
+    return 'an unreadable value';
+  }
+}
+
+function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'function') return 'a function';
@@ -32,9 +41,23 @@ export function checkString(value: unknown, what: string, nonEmpty = false): ass
   if (nonEmpty && value.length === 0) invalid(`${what} must not be empty`);
 }
 
-/** Checks that `value` is a `Uint8Array`. */
+/**
+ * Checks that `value` is a real, usable `Uint8Array`: not a Proxy of one (`instanceof` holds
+ * for it, but reading its bytes throws), and not one whose buffer was transferred away.
+ */
 export function checkBytes(value: unknown, what: string): asserts value is Uint8Array {
-  if (!(value instanceof Uint8Array)) invalid(`${what} must be a Uint8Array`);
+  if (!(ArrayBuffer.isView(value) && value instanceof Uint8Array)) invalid(`${what} must be a Uint8Array`);
+  if ((value.buffer as ArrayBuffer & { detached?: boolean }).detached === true) {
+    invalid(`${what} is detached: its buffer was transferred away`);
+  }
+}
+
+/**
+ * Calls `check` on every element of an array by index, holes included: `forEach` skips the holes
+ * of a sparse array, which then fail later as a raw TypeError.
+ */
+export function checkEach(values: readonly unknown[], check: (value: unknown, i: number) => void): void {
+  for (let i = 0; i < values.length; i++) check(values[i], i);
 }
 
 /** Checks that `value` is a non-negative safe integer. */
