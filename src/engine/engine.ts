@@ -2,7 +2,8 @@ import type { StoreStats } from '../contracts/store.js';
 import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
 import { StoreError, toWireError } from '../store-error.js';
 import { ChangeFeed } from './change-feed.js';
-import { Connection, type Tx } from './connection.js';
+import type { IDBPDatabase } from 'idb';
+import { Connection, runIn, type Tx } from './connection.js';
 import { databaseName } from './database-name.js';
 import { ConsensusEngine } from './consensus-engine.js';
 import type { EngineApi, EngineOptions } from './engine-api.js';
@@ -10,7 +11,12 @@ import { LogStateEngine } from './log-state-engine.js';
 import { LogTrackerEngine } from './log-tracker-engine.js';
 import { OpStoreEngine } from './op-store-engine.js';
 import { KeySpaceEngine, writeKeySpaces } from './key-space-engine.js';
-import { PERSISTER_STORES, PersisterEngine, writePersisterBuffer } from './persister-engine.js';
+import {
+  freePersisterSpace,
+  PERSISTER_STORES,
+  PersisterEngine,
+  writePersisterBuffer,
+} from './persister-engine.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { DEFAULT_WRITE_BEHIND, WriteBehindQueue } from './write-behind-queue.js';
@@ -90,6 +96,19 @@ export class Engine implements EngineApi {
             pendingBytes: this.#queue.pendingBytes,
           });
         },
+        runFreeing: (db, buf, durability) =>
+          runIn(
+            db as IDBPDatabase,
+            [...PERSISTER_STORES, STORES.keyValues],
+            'readwrite',
+            async (tx) => {
+              feed.stage(buf);
+              const writes = [...(await freePersisterSpace(tx, buf)), ...writeKeySpaces(tx, buf)];
+              tx.commit();
+              await Promise.all(writes);
+            },
+            durability,
+          ),
         failed: (error, background) => {
           feed.settle(false);
           emit({

@@ -1,6 +1,6 @@
 import type { StoredSizes } from '../contracts/persister.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
-import { encodeChunk, repack, type ChangeChunk } from './change-chunks.js';
+import { changeKey, encodeChunk, repack, type ChangeChunk, type ChangeOp } from './change-chunks.js';
 import { ChangeIndex } from './change-index.js';
 import { runIn, type Connection, type Tx } from './connection.js';
 import { STORES } from './schema.js';
@@ -281,4 +281,58 @@ export function writePersisterBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Pro
     }
   }
   return writes;
+}
+
+/**
+ * Commits Persister removals so that they free space now: every stored chunk that holds a
+ * removed change is rewritten in place (same id, so replay order is kept) without it, or
+ * deleted when nothing else is in it; removed sync states are deleted. Only the chunks that
+ * hold removed changes are written, so the transaction needs little room. Used on a full
+ * disk, where a removal recorded as a new chunk would need space it does not have.
+ *
+ * @returns the writes' requests, to await after the commit was asked for.
+ */
+export async function freePersisterSpace(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<unknown[]> {
+  const changes = tx.objectStore(STORES.changes);
+  const syncStates = tx.objectStore(STORES.syncStates);
+  const writes: Promise<unknown>[] = [];
+  for (const [docId, d] of buf.docs) {
+    for (const s of d.syncStates.values()) writes.push(syncStates.delete(syncKey(docId, s.peer)));
+    if (d.changes.size === 0) continue;
+    const removed = new Set(d.changes.keys());
+    const chunks = (await changes.index('doc').getAll(docId)) as ChangeChunk[];
+    for (const chunk of chunks) {
+      const kept = chunkOps(chunk).filter((op) => !removed.has(changeKey(op.actor, op.seq)));
+      if (kept.length === chunk.putSeqs.length + chunk.delSeqs.length) continue;
+      writes.push(
+        kept.length === 0
+          ? changes.delete(chunk.id as number)
+          : changes.put({ ...encodeChunk(docId, kept), id: chunk.id as number }),
+      );
+    }
+  }
+  return writes;
+}
+
+/** The puts and removals one chunk holds. */
+function chunkOps(chunk: ChangeChunk): ChangeOp[] {
+  const ops: ChangeOp[] = [];
+  let start = 0;
+  for (let i = 0; i < chunk.putSeqs.length; i++) {
+    const end = chunk.putEnds[i] as number;
+    ops.push({
+      actor: chunk.actors[chunk.putActors[i] as number] as string,
+      seq: chunk.putSeqs[i] as number,
+      bytes: chunk.bytes.subarray(start, end),
+    });
+    start = end;
+  }
+  for (let i = 0; i < chunk.delSeqs.length; i++) {
+    ops.push({
+      actor: chunk.actors[chunk.delActors[i] as number] as string,
+      seq: chunk.delSeqs[i] as number,
+      bytes: undefined,
+    });
+  }
+  return ops;
 }

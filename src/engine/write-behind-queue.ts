@@ -31,6 +31,13 @@ export interface QueueHooks<Db = IDBPDatabase> {
   failed?(error: StoreError, background: boolean): void;
   /** Runs one commit; the default runs `write` in one read-write transaction over `stores`. */
   run?(db: Db, buf: WriteBuffer, durability: IDBTransactionDurability): Promise<void>;
+  /**
+   * Commits writes that only free space (see {@link WriteBuffer.takeFreeing}) so that they
+   * release it at once (removed changes physically dropped, not marked). Used after a commit
+   * failed for lack of space: without it, the deletes an app makes to free space would share
+   * the failing transaction and fail with it.
+   */
+  runFreeing?(db: Db, buf: WriteBuffer, durability: IDBTransactionDurability): Promise<void>;
 }
 
 /** How long a failed background commit waits before it is retried, doubling up to the max. */
@@ -58,6 +65,8 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
   #pending = new WriteBuffer();
   /** The buffer being committed, if any; never more than one. */
   #inflight: WriteBuffer | undefined;
+  /** The space-freeing part of the commit under way, committed ahead of the rest. */
+  #freeing: WriteBuffer | undefined;
   /** Settles when every commit started or queued so far has settled. */
   #tail: Promise<unknown> = Promise.resolve();
   /** Commits queued on the chain and not finished. */
@@ -69,6 +78,8 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
   /** Whether a relaxed commit happened after the last strict one. */
   #relaxedSinceStrict = false;
   #stopped = false;
+  /** Whether the last commit failed for lack of space: the next frees space first. */
+  #full = false;
 
   /**
    * @param conn - the connection to commit on.
@@ -108,7 +119,11 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
 
   /** Every buffer not committed yet, oldest first: what a read must overlay. */
   overlay(): WriteBuffer[] {
-    return this.#inflight === undefined ? [this.#pending] : [this.#inflight, this.#pending];
+    const out: WriteBuffer[] = [];
+    if (this.#freeing !== undefined) out.push(this.#freeing);
+    if (this.#inflight !== undefined) out.push(this.#inflight);
+    out.push(this.#pending);
+    return out;
   }
 
   /** Bytes written but not committed yet. */
@@ -231,18 +246,39 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
     this.#pending = new WriteBuffer();
     this.#inflight = buf;
     const through = buf.empty ? undefined : buf.lastWrite;
-    return this.#run(db, buf, durability).then(
+    const runFreeing = this.#hooks.runFreeing;
+    const freeing = this.#full && runFreeing !== undefined ? buf.takeFreeing() : undefined;
+    this.#freeing = freeing;
+    const run =
+      freeing === undefined || runFreeing === undefined
+        ? this.#run(db, buf, durability)
+        : runFreeing(db, freeing, durability).then(
+            () => {
+              this.#freeing = undefined;
+              return buf.empty ? undefined : this.#run(db, buf, durability);
+            },
+            (e: unknown) => {
+              // Nothing of it was committed: it goes back with the rest.
+              this.#freeing = undefined;
+              this.#inflight = buf.mergeOver(freeing);
+              throw e;
+            },
+          );
+    return run.then(
       () => {
+        this.#full = false;
         this.#inflight = undefined;
         if (durability === 'strict') this.#relaxedSinceStrict = false;
         else this.#relaxedSinceStrict = true;
         this.#hooks.committed?.(through ?? this.#lastCommittedBound(), durability);
       },
       (e: unknown) => {
+        const failed = this.#inflight ?? buf;
         this.#inflight = undefined;
         // Safe because this was the only commit in flight: everything in `pending` is newer.
-        this.#pending = this.#pending.mergeOver(buf);
+        this.#pending = this.#pending.mergeOver(failed);
         const error = toStoreError(e);
+        this.#full = error.code === 'quota-exceeded';
         this.#hooks.failed?.(error, durability !== 'strict');
         throw error;
       },

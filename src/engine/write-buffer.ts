@@ -92,6 +92,43 @@ export class WriteBuffer {
   }
 
   /**
+   * Moves the writes that only free space (change and sync-state removals, key deletes and
+   * prefix deletes) into a buffer of their own, which a full disk can still commit.
+   *
+   * @returns that buffer, or `undefined` when there are none.
+   */
+  takeFreeing(): WriteBuffer | undefined {
+    const out = new WriteBuffer();
+    out.firstWrite = this.firstWrite;
+    out.lastWrite = this.lastWrite;
+    for (const [docId, d] of this.docs) {
+      for (const [key, op] of d.changes) {
+        if (op.bytes !== undefined) continue;
+        out.setChange(docId, op.actor, op.seq, undefined);
+        d.changes.delete(key);
+      }
+      for (const [key, s] of d.syncStates) {
+        if (s.state !== undefined) continue;
+        out.setSyncState(docId, s.peer, undefined);
+        d.syncStates.delete(key);
+      }
+      if (d.changes.size === 0 && d.syncStates.size === 0 && d.document === undefined)
+        this.docs.delete(docId);
+    }
+    for (const [name, sp] of this.spaces) {
+      for (const prefix of sp.ranges) out.deleteKeyRange(name, prefix);
+      sp.ranges.length = 0;
+      for (const [id, op] of sp.entries) {
+        if (op.data !== undefined) continue;
+        out.setKey(name, op);
+        sp.entries.delete(id);
+      }
+      if (sp.entries.size === 0) this.spaces.delete(name);
+    }
+    return out.empty ? undefined : out;
+  }
+
+  /**
    * Returns a buffer holding `older`'s writes overlaid with this buffer's: used to put back the
    * writes of a failed flush underneath everything written since.
    */

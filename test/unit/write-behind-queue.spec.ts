@@ -34,7 +34,15 @@ function harness(options: { open?: boolean; maxDelayMs?: number; maxBytes?: numb
         : new Promise<string>((resolve) => (resolveDb = resolve)),
     onBeforeClose: (fn) => void beforeClose.push(fn),
   };
+  const freeings: Array<Map<string, number | undefined>> = [];
+  let failFreeing: unknown;
   const hooks: QueueHooks<string> = {
+    runFreeing: async (_db, buf: WriteBuffer) => {
+      const values = new Map<string, number | undefined>();
+      for (const [, d] of buf.docs) for (const [k, op] of d.changes) values.set(k, op.bytes?.[0]);
+      freeings.push(values);
+      if (failFreeing !== undefined) throw failFreeing;
+    },
     committed: (through, durability) => void reports.push([through, durability]),
     failed: (error, background) => void failures.push([error.code, background]),
     run: (_db, buf: WriteBuffer, durability) =>
@@ -60,9 +68,16 @@ function harness(options: { open?: boolean; maxDelayMs?: number; maxBytes?: numb
     queue.pending.setChange('doc', 'actor', seq, new Uint8Array([value]));
     return queue.changed();
   };
+  const remove = (seq: number) => {
+    queue.pending.setChange('doc', 'actor', seq, undefined);
+    return queue.changed();
+  };
   return {
     queue,
     commits,
+    freeings,
+    remove,
+    failFreeingWith: (e: unknown) => (failFreeing = e),
     reports,
     failures,
     put,
@@ -187,4 +202,42 @@ test('discard drops what is buffered', () => {
   expect(h.queue.discard()).toBe(true);
   expect(h.queue.pendingBytes).toBe(0);
   expect(h.queue.discard()).toBe(false);
+});
+
+test('after a full disk, removals commit first on their own, then the rest', async () => {
+  const h = harness();
+  h.put(1, 10);
+  const first = h.queue.flush('relaxed');
+  h.commits[0]?.settle(new StoreError('quota-exceeded', 'full'));
+  await expect(first).rejects.toMatchObject({ code: 'quota-exceeded' });
+  h.remove(5); // the app frees space
+  const second = h.queue.flush('strict');
+  await tick();
+  // The removal went alone, ahead of the write that needs room.
+  expect(h.freeings).toEqual([new Map([['5:actor', undefined]])]);
+  expect(h.commits).toHaveLength(2);
+  expect([...(h.commits[1]?.values ?? new Map()).values()]).toEqual([10]);
+  h.commits[1]?.settle();
+  await second;
+  expect(h.reports).toEqual([[2, 'strict']]);
+});
+
+test('a failed freeing commit puts the removals back with the rest', async () => {
+  const h = harness();
+  h.put(1, 10);
+  const first = h.queue.flush('relaxed');
+  h.commits[0]?.settle(new StoreError('quota-exceeded', 'full'));
+  await expect(first).rejects.toMatchObject({ code: 'quota-exceeded' });
+  h.remove(5);
+  h.failFreeingWith(new StoreError('quota-exceeded', 'still full'));
+  await expect(h.queue.flush('strict')).rejects.toMatchObject({ code: 'quota-exceeded' });
+  expect(h.commits).toHaveLength(1);
+  // Both writes are buffered again: the write and the removal.
+  expect(h.queue.pendingBytes).toBe(1);
+  h.failFreeingWith(undefined);
+  const retry = h.queue.flush('strict');
+  await tick();
+  expect(h.freeings.at(-1)).toEqual(new Map([['5:actor', undefined]]));
+  h.commits[1]?.settle();
+  await retry;
 });
