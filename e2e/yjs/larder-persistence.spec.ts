@@ -479,3 +479,79 @@ test('the core entry does not load yjs; larder/yjs does', async ({ page }) => {
   await openYjsHarness(page);
   expect(requested.some((u) => /\/yjs\.js|deps\/yjs/.test(u))).toBe(true);
 });
+
+test('providers opened by store name share one store, closed by the last one destroyed', async ({ page }) => {
+  await openYjsHarness(page);
+  const name = uniqueName('yjs-by-name');
+  const result = await page.evaluate(async (name) => {
+    const { Y, larder, larderYjs } = window;
+    const a = new Y.Doc();
+    const b = new Y.Doc();
+    const pa = new larderYjs.LarderPersistence('a', a, { name, options: { engine: 'worker' } });
+    const pb = new larderYjs.LarderPersistence('b', b, { name });
+    await Promise.all([pa.whenSynced, pb.whenSynced]);
+    a.getText('t').insert(0, 'from a');
+    b.getText('t').insert(0, 'from b');
+    await Promise.all([pa.whenStored(), pb.whenStored()]);
+    await pa.destroy();
+    // b still writes through the shared store after a let go of it.
+    b.getText('t').insert(6, '!');
+    await pb.whenStored();
+    await pb.destroy();
+    // Both released: the store is closed, so deleting the database is not blocked.
+    const store = await larder.openStore(name, { engine: 'inline' });
+    const texts: string[] = [];
+    for (const doc of ['a', 'b']) {
+      const d = new Y.Doc();
+      const p = new larderYjs.LarderPersistence(doc, d, { store });
+      await p.whenSynced;
+      texts.push(d.getText('t').toString());
+      await p.destroy();
+    }
+    await store.close();
+    await larder.deleteStore(name);
+    return texts;
+  }, name);
+  expect(result).toEqual(['from a', 'from b!']);
+});
+
+test('bad arguments reject with invalid-argument and write nothing', async ({ page }) => {
+  await openYjsHarness(page);
+  const name = uniqueName('yjs-bad-args');
+  const codes = await page.evaluate(async (name) => {
+    const { Y, larder, larderYjs, yjsKit } = window;
+    const store = await larder.openStore(name, { engine: 'inline' });
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: unknown) => (larder.isStoreError(e) ? e.code : String(e)),
+      );
+    const bad: Array<[unknown, unknown, unknown]> = [
+      ['doc', new Y.Doc(), { store, compactBytes: -1 }],
+      ['doc', new Y.Doc(), { store, storeDelayMs: NaN }],
+      ['doc', new Y.Doc(), { store: {} }],
+      ['doc', new Y.Doc(), { store, keySpace: 7 }],
+      ['doc', { not: 'a Y.Doc' }, { store }],
+      [42, new Y.Doc(), { store }],
+    ];
+    const out: string[] = [];
+    for (const [doc, ydoc, options] of bad) {
+      const P = larderYjs.LarderPersistence as unknown as new (
+        ...args: unknown[]
+      ) => InstanceType<typeof larderYjs.LarderPersistence>;
+      const p = new P(doc, ydoc, options);
+      out.push(await code(p.whenSynced));
+      out.push(await code(p.set('k', 1)));
+      if (ydoc instanceof Y.Doc) ydoc.getText('t').insert(0, 'not stored');
+      out.push(await code(p.whenStored()));
+      await p.destroy();
+    }
+    out.push(await code(larderYjs.clearDocument(5 as unknown as string, { store })));
+    const left = await yjsKit.snapshot(store);
+    await store.close();
+    await larder.deleteStore(name);
+    return { out, left };
+  }, name);
+  expect(codes.out).toEqual(Array(19).fill('invalid-argument'));
+  expect(codes.left).toEqual([]);
+});

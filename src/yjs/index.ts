@@ -9,10 +9,7 @@
  *
  * @packageDocumentation
  */
-export {
-  LarderPersistence,
-  clearDocument,
-  type LarderPersistenceEvents,
-  type LarderPersistenceOptions,
-} from './larder-persistence.js';
+export { LarderPersistence, type LarderPersistenceEvents } from './larder-persistence.js';
+export type { LarderPersistenceOptions } from './larder-persistence-options.js';
+export { clearDocument } from './clear-document.js';
 export type { MetaKey } from './metadata-codec.js';

@@ -1,40 +1,21 @@
 import * as Y from 'yjs';
 import type { KeySpace } from '../contracts/key-space.js';
-import type { Store, StoreOptions } from '../contracts/store.js';
 import { StoreError, toStoreError } from '../store-error.js';
 import { applyInSlices } from './apply-in-slices.js';
 import { DocChannel, type StoredNotice } from './doc-channel.js';
 import { decodeMetaValue, encodeMetaKey, encodeMetaValue, type MetaKey } from './metadata-codec.js';
 import { Observable } from './observable.js';
-import { acquireStore } from './shared-store.js';
+import { clearStored } from './clear-document.js';
+import { Compactor } from './compactor.js';
+import {
+  holdStore,
+  resolveOptions,
+  type HeldStore,
+  type LarderPersistenceOptions,
+  type ResolvedOptions,
+} from './larder-persistence-options.js';
 import { UpdateLog } from './update-log.js';
 import { sendAllWaiting, UpdateSender } from './update-sender.js';
-
-/** Where {@link LarderPersistence} keeps a document, and when it commits and compacts. */
-export interface LarderPersistenceOptions {
-  /** An open store to keep the document in. The provider never closes it. */
-  store?: Store;
-  /**
-   * Without `store`: the name of the store to open (default 'larder-yjs'). Providers in one
-   * page share a store of one name; the last one destroyed closes it.
-   */
-  name?: string;
-  /** Without `store`: how to open it (the first provider's options win). */
-  options?: StoreOptions;
-  /** The store's key space that holds the documents (default 'yjs'). */
-  keySpace?: string;
-  /**
-   * Merge the stored updates of the document into one when they pass this many bytes (and
-   * have doubled since the last merge, so that a large document is not rewritten on every
-   * keystroke). Default 1 MiB; `Infinity` never merges.
-   */
-  compactBytes?: number;
-  /**
-   * How long after a local update the provider commits it, emits 'stored' and tells the other
-   * tabs (default 50 ms). The store's write-behind may have committed it before.
-   */
-  storeDelayMs?: number;
-}
 
 /** The events of a {@link LarderPersistence}, as lib0's Observable names them. */
 export interface LarderPersistenceEvents {
@@ -43,11 +24,6 @@ export interface LarderPersistenceEvents {
   /** Every update the document had when a commit started is now committed. */
   stored: (provider: LarderPersistence) => void;
 }
-
-const DEFAULT_STORE = 'larder-yjs';
-const DEFAULT_KEY_SPACE = 'yjs';
-const DEFAULT_COMPACT_BYTES = 1024 * 1024;
-const DEFAULT_STORE_DELAY_MS = 50;
 
 /**
  * Persists a `Y.Doc` in a larder store, with the shape of y-indexeddb's `IndexeddbPersistence`.
@@ -82,14 +58,13 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
    */
   readonly whenSynced: Promise<LarderPersistence>;
 
-  readonly #compactBytes: number;
-  readonly #storeDelayMs: number;
-  readonly #lockName: string;
-  readonly #space: string;
-  readonly #open: () => OpenedStore;
+  readonly #options: LarderPersistenceOptions;
+  /** The options checked, once `#ks` resolved. */
+  #settings: ResolvedOptions | undefined;
   readonly #ks: Promise<KeySpace>;
   readonly #release: () => Promise<void>;
   #log: UpdateLog | undefined;
+  #compactor: Compactor | undefined;
   #channel: DocChannel | undefined;
   /** Ids written since the last commit that other tabs were told about. */
   #unannounced: { id: string; bytes: number }[] = [];
@@ -97,12 +72,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** Compactions and notices, one at a time. */
   #serial: Promise<void> = Promise.resolve();
-  #compacting = false;
-  /** The latest compaction started, settled when it finished or gave up. */
-  #compaction: Promise<void> = Promise.resolve();
-  #lastMergedBytes = 0;
   #destroyed: Promise<void> | undefined;
-  readonly #storeName: string;
 
   /**
    * Starts loading document `name` into `doc`.
@@ -115,24 +85,24 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     super();
     this.doc = doc;
     this.name = name;
-    this.#compactBytes = options.compactBytes ?? DEFAULT_COMPACT_BYTES;
-    this.#storeDelayMs = options.storeDelayMs ?? DEFAULT_STORE_DELAY_MS;
-    const space = options.keySpace ?? DEFAULT_KEY_SPACE;
-    this.#space = space;
-    this.#storeName = options.store?.name ?? options.name ?? DEFAULT_STORE;
-    this.#lockName = JSON.stringify(['larder/yjs compaction', this.#storeName, space, name]);
-    this.#open = () => openFor(options);
-    const { store, release } = this.#open();
-    this.#release = release;
+    this.#options = options;
+    let held: HeldStore | undefined;
+    this.#release = () => held?.release() ?? Promise.resolve();
     this.#ks = (async () => {
       if (typeof name !== 'string') throw new StoreError('invalid-argument', 'name must be a string');
       if (!(doc instanceof Y.Doc)) throw new StoreError('invalid-argument', 'doc must be a Y.Doc');
-      return (await store).keySpace(space);
+      const settings = resolveOptions(options);
+      held = holdStore(options);
+      const ks = (await held.store).keySpace(settings.keySpace);
+      this.#settings = settings;
+      return ks;
     })();
     this.#ks.catch(() => undefined);
     this.whenSynced = this.#load();
     // Settles for everyone; an app that never awaits it must not see an unhandled rejection.
     this.whenSynced.catch(() => undefined);
+    // Not a Y.Doc: whenSynced has rejected with invalid-argument; nothing to listen to.
+    if (!(doc instanceof Y.Doc)) return;
     doc.on('update', this.#onUpdate);
     doc.on('destroy', this.#onDocDestroy);
   }
@@ -141,13 +111,24 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     try {
       const ks = await this.#ks;
       this.#check();
+      const { storeName, keySpace, compactBytes } = this.#settings as ResolvedOptions;
       const log = new UpdateLog(ks, this.name);
       // What the document holds before it is loaded (y-indexeddb stores all of it on every load).
       const own = this.doc.store.clients.size > 0 ? Y.encodeStateAsUpdate(this.doc) : undefined;
       this.#log = log;
+      const lockName = JSON.stringify(['larder/yjs compaction', storeName, keySpace, this.name]);
+      const compactor = new Compactor(log, this.name, lockName, compactBytes, {
+        readAll: () => this.#readAll(log),
+        apply: (updates) => this.#apply(updates),
+        state: () => Y.encodeStateAsUpdate(this.doc),
+        queue: (task) => this.#queue(task),
+        flush: () => ks.flush(),
+        post: (notice) => this.#channel?.post(notice),
+      });
+      this.#compactor = compactor;
       this.#sender = new UpdateSender(log, (id, bytes) => {
         this.#unannounced.push({ id, bytes });
-        this.#maybeCompact();
+        compactor.maybeCompact();
       });
       const { fresh } = await this.#readAll(log);
       this.#check();
@@ -157,7 +138,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
         const missing = missingFrom(own, fresh);
         if (missing !== undefined) this.#store(missing);
       }
-      this.#channel = new DocChannel(JSON.stringify(['larder/yjs', this.#storeName, this.#space]), (n) =>
+      this.#channel = new DocChannel(JSON.stringify(['larder/yjs', storeName, keySpace]), (n) =>
         this.#receive(n),
       );
       this.synced = true;
@@ -185,10 +166,13 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
 
   #store(update: Uint8Array): void {
     (this.#sender as UpdateSender).push(update);
-    this.#timer ??= setTimeout(() => {
-      this.#timer = undefined;
-      this.#commit().catch(() => undefined);
-    }, this.#storeDelayMs);
+    this.#timer ??= setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#commit().catch(() => undefined);
+      },
+      (this.#settings as ResolvedOptions).storeDelayMs,
+    );
   }
 
   #apply(updates: Uint8Array[]): void {
@@ -231,7 +215,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     await this.whenSynced;
     // Sent first: what it writes may start a compaction, which this waits for too.
     this.#sender?.send();
-    await this.#compaction;
+    await this.#compactor?.idle;
     await this.#commit();
   }
 
@@ -253,12 +237,12 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
       const [merged] = notice.ids;
       if (notice.replaces.length > 0 && merged !== undefined) {
         const bytes = notice.sizes[0] ?? 0;
-        this.#lastMergedBytes = bytes;
+        this.#compactor?.noteMerged(bytes);
         if (log.replace(notice.replaces, merged, bytes)) return;
       }
       this.#apply(await log.fetch(notice.ids));
       // Another tab's updates count too: past the threshold, this tab may merge them.
-      this.#maybeCompact();
+      this.#compactor?.maybeCompact();
     }).catch(() => undefined);
   }
 
@@ -269,47 +253,6 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     });
     this.#serial = run.catch(() => undefined);
     return run;
-  }
-
-  #maybeCompact(): void {
-    const log = this.#log;
-    if (log === undefined || this.#compacting || this.#destroyed !== undefined) return;
-    if (log.count < 2 || log.bytes < this.#compactBytes || log.bytes < 2 * this.#lastMergedBytes) return;
-    this.#compacting = true;
-    // One compactor at a time across tabs. The lock saves work, it is not what keeps updates:
-    // a compaction deletes only the keys it read, after the merged update of all of them.
-    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
-    const compact = () => this.#queue(() => this.#compact(log));
-    const run: Promise<unknown> =
-      locks === undefined
-        ? compact()
-        : locks.request(this.#lockName, { ifAvailable: true }, (lock) =>
-            lock === null ? undefined : compact(),
-          );
-    this.#compaction = run
-      .then(() => undefined)
-      .catch(() => undefined)
-      .finally(() => {
-        this.#compacting = false;
-      });
-  }
-
-  async #compact(log: UpdateLog): Promise<void> {
-    const { entries, fresh } = await this.#readAll(log);
-    // Updates another tab committed but has not announced yet: apply them, since the merged
-    // update replaces their keys.
-    this.#apply(fresh);
-    if (entries.length < 2) return;
-    // The document holds every update read (each was applied or written by this provider), so
-    // its state is their merge, and cheaper to compute than Y.mergeUpdates over all of them.
-    const merged = Y.encodeStateAsUpdate(this.doc);
-    const { id, written } = log.writeMerged(merged, entries);
-    await written;
-    await (await this.#ks).flush();
-    const replaces = entries.map((e) => UpdateLog.idOf(e.key));
-    log.replace(replaces, id, merged.byteLength);
-    this.#lastMergedBytes = merged.byteLength;
-    this.#channel?.post({ doc: this.name, ids: [id], sizes: [merged.byteLength], replaces });
   }
 
   /**
@@ -367,9 +310,9 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     // Destroyed before: the store may be closed, so open it again, as y-indexeddb deletes its
     // database by name.
     await this.#destroyed.catch(() => undefined);
-    const { store, release } = this.#open();
+    const { store, release } = holdStore(this.#options);
     try {
-      await clearStored((await store).keySpace(this.#space), this.name);
+      await clearStored((await store).keySpace(resolveOptions(this.#options).keySpace), this.name);
     } catch (e) {
       throw toStoreError(e);
     } finally {
@@ -380,14 +323,16 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   #shutdown(last: (ks: KeySpace) => Promise<void>): Promise<void> {
     if (this.#destroyed !== undefined) return this.#destroyed;
     clearTimeout(this.#timer);
-    this.doc.off('update', this.#onUpdate);
-    this.doc.off('destroy', this.#onDocDestroy);
+    if (this.doc instanceof Y.Doc) {
+      this.doc.off('update', this.#onUpdate);
+      this.doc.off('destroy', this.#onDocDestroy);
+    }
     this.#channel?.close();
     this.#sender?.close();
     this.#destroyed = (async () => {
       try {
         await this.whenSynced.catch(() => undefined);
-        await this.#compaction;
+        await this.#compactor?.idle;
         await this.#serial;
         await this.#sender?.sent().catch(() => undefined);
         const ks = await this.#ks.catch(() => undefined);
@@ -403,46 +348,6 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
 
   #check(): void {
     if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
-  }
-}
-
-interface OpenedStore {
-  store: Promise<Store>;
-  release: () => Promise<void>;
-}
-
-/** The store of `options`: the one given, or one opened (or shared) by name. */
-function openFor(options: LarderPersistenceOptions): OpenedStore {
-  if (options.store !== undefined)
-    return { store: Promise.resolve(options.store), release: async () => undefined };
-  return acquireStore(options.name ?? DEFAULT_STORE, options.options);
-}
-
-async function clearStored(ks: KeySpace, name: string): Promise<void> {
-  await ks.deleteRange([name]);
-  await ks.flush();
-}
-
-/**
- * Deletes the stored updates and custom values of document `name`, as y-indexeddb's
- * `clearDocument` deletes its database. Providers open on it keep their `Y.Doc`s as they are.
- *
- * @param name - the document's name.
- * @param options - the store, or a store name and options, and the key space.
- * @throws {@link StoreError} when the store cannot be opened or written.
- */
-export async function clearDocument(
-  name: string,
-  options: Pick<LarderPersistenceOptions, 'store' | 'name' | 'options' | 'keySpace'> = {},
-): Promise<void> {
-  const { store, release } = openFor(options);
-  try {
-    if (typeof name !== 'string') throw new StoreError('invalid-argument', 'name must be a string');
-    await clearStored((await store).keySpace(options.keySpace ?? DEFAULT_KEY_SPACE), name);
-  } catch (e) {
-    throw toStoreError(e);
-  } finally {
-    await release();
   }
 }
 
