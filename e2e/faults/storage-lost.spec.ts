@@ -85,10 +85,20 @@ for (const engine of ENGINES) {
         const { fp } = window;
         const store = fp.kept.get('store') as import('../../src/index.js').Store;
         const p = store.persister('doc');
-        const outcomes = await fp.settleAll(
+        // At once, as an app would: a write may race the news of the loss into the buffer, but
+        // then it must be listed in the event's lostWrites; the read must see the loss.
+        const first = await fp.settleAll(
+          {
+            insertChanges: p.insertChanges([['a', 20, fp.pattern(20, 32)]]),
+            getChanges: p.getChanges(),
+          },
+          within,
+        );
+        // Later calls, of every kind, once the store has had its chance to notice.
+        const later = await fp.settleAll(
           {
             getChanges: p.getChanges(),
-            insertChanges: p.insertChanges([['a', 20, fp.pattern(20, 32)]]),
+            insertChanges: p.insertChanges([['a', 21, fp.pattern(21, 32)]]),
             flush: store.flush(),
             'consensus.compareAndSet': store
               .consensus()
@@ -97,17 +107,31 @@ for (const engine of ENGINES) {
           },
           within,
         );
-        return { outcomes, events: fp.kept.get('events') as Array<{ error: { code?: string } }> };
+        const events = fp.kept.get('events') as Array<{
+          error: { code?: string };
+          lostWrites: Array<{ method: string; target: string }>;
+        }>;
+        return { first, later, events };
       }, SETTLE_MS);
       const recreated = await other.evaluate((dbName) => window.fp.databaseExists(dbName), dbNameOf(name));
       report(`${loss} (${engine})`, { lost, ...after, recreated });
 
-      const notLost = Object.entries(after.outcomes).filter(
-        ([, o]) => !(o.state === 'rejected' && o.error.code === 'storage-lost'),
-      );
-      expect(notLost, "every call after the loss rejects 'storage-lost'").toEqual([]);
+      const isLost = (o: (typeof after.later)[string]) =>
+        o.state === 'rejected' && o.error.code === 'storage-lost';
       expect(after.events.length, "a 'storage-lost' event").toBeGreaterThanOrEqual(1);
       expect(after.events[0]?.error.code).toBe('storage-lost');
+      const read = after.first['getChanges'];
+      expect(read !== undefined && isLost(read), "the next read rejects 'storage-lost'").toBe(true);
+      const racing = after.first.insertChanges;
+      if (racing !== undefined && !isLost(racing)) {
+        expect(racing.state, "a racing write rejects 'storage-lost' or resolves").toBe('resolved');
+        const listed = after.events
+          .flatMap((e) => e.lostWrites)
+          .some((w) => w.method === 'insertChanges' && w.target === 'doc');
+        expect(listed, 'a racing write that resolved is listed in lostWrites').toBe(true);
+      }
+      const notLost = Object.entries(after.later).filter(([, o]) => !isLost(o));
+      expect(notLost, "every later call rejects 'storage-lost'").toEqual([]);
       expect(recreated, 'the database is not recreated').toBe(false);
 
       await holder.evaluate(async () => {
