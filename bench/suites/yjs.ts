@@ -88,8 +88,12 @@ function larderContender(engine: 'worker' | 'inline'): YjsContender {
       return {
         doc,
         committed: () => provider.whenStored(),
-        // A round trip through the engine, behind the provider's write.
-        handedOver: async () => void (await store.stats()),
+        // A round trip through the engine, behind the provider's write, then a new task: the
+        // inline engine acknowledges in microtasks that may outlast the round trip.
+        async handedOver() {
+          await store.stats();
+          await nextTask();
+        },
         async close() {
           await provider.destroy();
           await store.close();

@@ -32,8 +32,10 @@ export async function typeOneByOne(doc: Y.Doc, store: Store, text: string): Prom
   const t = doc.getText('t');
   for (const ch of text) {
     t.insert(t.length, ch);
-    // A round trip through the engine, behind the provider's write.
+    // A round trip through the engine, behind the provider's write, then a new task: the
+    // inline engine acknowledges in microtasks that may outlast the round trip.
     await store.stats();
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }
 
