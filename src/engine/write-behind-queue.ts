@@ -77,6 +77,8 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
   #lastWrite = 0;
   /** Whether a relaxed commit happened after the last strict one. */
   #relaxedSinceStrict = false;
+  /** Bytes that relaxed commits wrote since the last strict one: a strict flush covers them too. */
+  #relaxedBytes = 0;
   #stopped = false;
   /** Whether the last commit failed for lack of space: the next frees space first. */
   #full = false;
@@ -164,10 +166,11 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
    * @param durability - 'strict' for an explicit flush: it resolves only once every write
    * buffered before the call is committed strictly, also those a relaxed background commit had
    * already taken. 'relaxed' for write-behind.
-   * @returns the bytes of the writes this flush covered.
+   * @returns the bytes of the writes this flush covered: for a strict flush, also those that
+   * relaxed commits wrote since the last strict one.
    */
   flush(durability: IDBTransactionDurability): Promise<number> {
-    const covered = this.pendingBytes;
+    const covered = this.pendingBytes + (durability === 'strict' ? this.#relaxedBytes : 0);
     // Nothing under way and the database open: start the transaction synchronously. On
     // pagehide this is the difference between a transaction that asked to commit before the
     // page went away and one that never started.
@@ -246,6 +249,7 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
     this.#pending = new WriteBuffer();
     this.#inflight = buf;
     const through = buf.empty ? undefined : buf.lastWrite;
+    const bytes = buf.bytes;
     const runFreeing = this.#hooks.runFreeing;
     const freeing = this.#full && runFreeing !== undefined ? buf.takeFreeing() : undefined;
     this.#freeing = freeing;
@@ -268,8 +272,13 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
       () => {
         this.#full = false;
         this.#inflight = undefined;
-        if (durability === 'strict') this.#relaxedSinceStrict = false;
-        else this.#relaxedSinceStrict = true;
+        if (durability === 'strict') {
+          this.#relaxedSinceStrict = false;
+          this.#relaxedBytes = 0;
+        } else {
+          this.#relaxedSinceStrict = true;
+          this.#relaxedBytes += bytes;
+        }
         this.#hooks.committed?.(through ?? this.#lastCommittedBound(), durability);
       },
       (e: unknown) => {

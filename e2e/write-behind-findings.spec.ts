@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { ENGINES, openHarness, uniqueName } from './support/harness.js';
+
+// Two findings of the reliability review on the write-behind path, each as it showed:
+// - flush() returned 0 without any strict commit when a background commit (past maxBytes) had
+//   already taken the buffer;
+// - the unload grace was per store and blind: every open store busy-waited 100 ms on pagehide
+//   whenever its own counters said "maybe unsaved", also for a page entering the bfcache.
+
+for (const engine of ENGINES) {
+  test(`flush() after a commit that maxBytes started still covers it, strictly (${engine})`, async ({
+    page,
+  }) => {
+    await openHarness(page);
+    const out = await page.evaluate(
+      async ({ name, engine }) => {
+        const store = await window.larder.openStore(name, { engine, writeBehind: { maxBytes: 1024 } });
+        const p = store.persister('doc');
+        await p.setDocument(new Uint8Array(4096)); // past maxBytes: committed at once, relaxed
+        const receipt = store.receipt();
+        const flushed = await store.flush();
+        const state = receipt.state;
+        await store.close();
+        await window.larder.deleteStore(name);
+        return { flushed, state };
+      },
+      { name: uniqueName('flush-covers'), engine },
+    );
+    expect(out.flushed).toBe(4096);
+    expect(out.state).toBe('strict');
+  });
+}
+
+test('the unload grace is spent once per page, only for unsaved writes, never for the bfcache', async ({
+  page,
+}) => {
+  await openHarness(page);
+  const out = await page.evaluate(async () => {
+    const { larder } = window;
+    const a = await larder.openStore(`grace-a-${Math.random()}`, { writeBehind: { maxDelayMs: 60_000 } });
+    const b = await larder.openStore(`grace-b-${Math.random()}`, { writeBehind: { maxDelayMs: 60_000 } });
+    // Synthetic lifecycle events dispatch synchronously: their duration is the page's wait.
+    const hide = (persisted: boolean) => {
+      const t0 = performance.now();
+      window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted }));
+      return performance.now() - t0;
+    };
+    const clean = hide(false); // nothing written: no wait
+    await a.persister('d').insertChanges([['x', 1, new Uint8Array([1])]]);
+    await b.persister('d').insertChanges([['x', 1, new Uint8Array([1])]]);
+    const bfcache = hide(true); // unsaved, but the page is kept: no wait
+    await a.persister('d').insertChanges([['x', 2, new Uint8Array([2])]]);
+    await b.persister('d').insertChanges([['x', 2, new Uint8Array([2])]]);
+    const unsavedTwoStores = hide(false); // unsaved in two stores: one wait, not two
+    await a.flush();
+    await b.flush();
+    await a.receipt().strict();
+    await b.receipt().strict();
+    const saved = hide(false); // everything committed: no wait
+    await a.close();
+    await b.close();
+    await larder.deleteStore(a.name);
+    await larder.deleteStore(b.name);
+    return { clean, bfcache, unsavedTwoStores, saved };
+  });
+  expect(out.clean).toBeLessThan(50);
+  expect(out.bfcache).toBeLessThan(50);
+  expect(out.unsavedTwoStores).toBeGreaterThanOrEqual(100);
+  expect(out.unsavedTwoStores).toBeLessThan(200);
+  expect(out.saved).toBeLessThan(50);
+});
