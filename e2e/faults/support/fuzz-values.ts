@@ -32,6 +32,8 @@ const READ = [
   'decodeOp',
   'engine',
   'writeBehind',
+  'maxDelayMs',
+  'maxBytes',
   'flushOnHide',
   'startTimeoutMs',
   'expectStorageId',
