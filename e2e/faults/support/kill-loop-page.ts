@@ -6,6 +6,13 @@
 import type { Store } from '../../../src/index.js';
 import { pattern } from './fault-page.js';
 
+/**
+ * The first store of a freshly launched browser loads the worker's modules with a cold cache;
+ * on a loaded 2-core machine that took more than the default 2 s start timeout. This test is
+ * about kills, not start times.
+ */
+const START_TIMEOUT_MS = 30_000;
+
 /** What became durable: announced as `ack <json>` on the console. */
 export interface Ack {
   /** Change ids whose flush() resolved. */
@@ -58,7 +65,7 @@ export interface Held {
 
 /** Reads everything the loop writes, through larder, and verifies it. */
 export async function readHeld(name: string): Promise<Held> {
-  const store = await window.larder.openStore(name);
+  const store = await window.larder.openStore(name, { startTimeoutMs: START_TIMEOUT_MS });
   try {
     const p = store.persister('doc');
     const ids = (await p.getChanges()).map(changeId);
@@ -96,7 +103,7 @@ export async function readHeld(name: string): Promise<Held> {
  * @param first - the first id this loop uses; ids of different loops must not overlap.
  */
 export async function startWriteLoop(name: string, engine: 'worker' | 'inline', first: number, cas: number) {
-  const store: Store = await window.larder.openStore(name, { engine });
+  const store: Store = await window.larder.openStore(name, { engine, startTimeoutMs: START_TIMEOUT_MS });
   const p = store.persister('doc');
   const ack = (a: Ack) => console.log(`ack ${JSON.stringify(a)}`);
   let id = first;
