@@ -1,5 +1,6 @@
 import { openStore, type Persister, type Store } from '../src/index.js';
 import { startAutomerge } from './automerge.js';
+import { ActivityLine, type SaveState } from './activity-line.js';
 import { BackupError, downloadBackup, exportBackup, importBackup } from './backup.js';
 import * as board from './board-doc.js';
 import { BoardReplica } from './board-replica.js';
@@ -45,6 +46,7 @@ class App {
   readonly #replica: BoardReplica;
   readonly #tabId: string;
   readonly #board: BoardView;
+  readonly #activity = new ActivityLine();
   readonly #originStorage = new OriginStoragePanel();
   readonly #inspector: InspectorView;
   readonly #sync: TabSync;
@@ -58,18 +60,22 @@ class App {
     this.#replica = replica;
     this.#tabId = tabId;
     const change = (fn: (d: board.Board) => void) => replica.change(fn);
-    this.#board = new BoardView(element('board'), {
-      addCard: (status) => {
-        const id = board.newCardId();
-        this.#board.focusCard(id);
-        change((d) => board.addCard(d, id, status));
+    this.#board = new BoardView(
+      element('board'),
+      {
+        addCard: (status) => {
+          const id = board.newCardId();
+          this.#board.focusCard(id);
+          change((d) => board.addCard(d, id, status));
+        },
+        editCard: (id, title) => change((d) => board.setCardTitle(d, id, title)),
+        moveCard: (id, by) => change((d) => board.moveCard(d, id, by)),
+        shiftCard: (id, by) => change((d) => board.shiftCard(d, id, by)),
+        deleteCard: (id) => this.#deleteCard(id),
+        renameBoard: (title) => change((d) => board.setBoardTitle(d, title)),
       },
-      editCard: (id, title) => change((d) => board.setCardTitle(d, id, title)),
-      moveCard: (id, by) => change((d) => board.moveCard(d, id, by)),
-      shiftCard: (id, by) => change((d) => board.shiftCard(d, id, by)),
-      deleteCard: (id) => this.#deleteCard(id),
-      renameBoard: (title) => change((d) => board.setBoardTitle(d, title)),
-    });
+      this.#activity.element,
+    );
     this.#inspector = new InspectorView(
       element('inspector'),
       {
@@ -86,7 +92,8 @@ class App {
       `larder-demo/${DOC_ID}`,
       (peers) => {
         this.#shell.showPeers(peers.length);
-        this.#inspector.showTabs(tabId, peers);
+        this.#activity.showOtherTabs(peers.length);
+        this.#inspector.showTabs(peers);
       },
       (e) => this.#report(e),
     );
@@ -96,16 +103,16 @@ class App {
     const replica = this.#replica;
     replica.onError((e) => {
       this.#saveFailed = true;
-      this.#shell.showSaveState('failed');
+      this.#showSave('failed');
       this.#report(e);
     });
     replica.beforeMerge((doc) => this.#board.holdSelection(doc));
     replica.subscribe((doc) => {
       this.#board.render(doc);
-      this.#shell.showSaveState('saving');
+      this.#showSave('saving');
     });
     this.#board.render(replica.doc);
-    this.#inspector.showTabs(this.#tabId, []);
+    this.#inspector.showTabs([]);
     this.#sync.start();
     addEventListener('pagehide', () => void this.#sync.stop().then(() => this.#store.flush()));
     // larder flushes on pagehide; on a reload that can come too late to commit before the page's
@@ -120,8 +127,18 @@ class App {
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void this.#refresh(false);
     });
-    if (controlled) void cacheLoadedUrls().then((state) => this.#inspector.showOffline(state));
-    else this.#inspector.showOffline('serviceWorker' in navigator ? 'failed' : 'unsupported');
+    if (controlled) void cacheLoadedUrls().then((state) => this.#showOffline(state));
+    else this.#showOffline('serviceWorker' in navigator ? 'failed' : 'unsupported');
+  }
+
+  #showSave(state: SaveState): void {
+    this.#shell.showSaveState(state);
+    this.#activity.showSave(state);
+  }
+
+  #showOffline(state: 'ready' | 'unsupported' | 'failed'): void {
+    this.#inspector.showOffline(state);
+    this.#activity.showOffline(state);
   }
 
   #deleteCard(id: string): void {
@@ -155,13 +172,13 @@ class App {
         this.#replica.retrySave();
       } else if (outcome.kind === 'busy') {
         this.#inspector.showCompactStatus(
-          `Another tab (${outcome.holder.holder.slice(0, 6)}) is compacting this board. Try again in a moment.`,
+          'Another tab is compacting this board right now. Try again in a moment.',
           'warn',
           'busy',
         );
       } else {
         this.#inspector.showCompactStatus(
-          'Another tab took over the compaction; nothing was written.',
+          'Another tab finished compacting first; nothing changed here.',
           'warn',
           'lost',
         );
@@ -212,7 +229,7 @@ class App {
       const pending = stats.pendingBytes > 0 || this.#replica.unsaved > 0;
       const state = this.#saveFailed && pending ? 'failed' : pending ? 'saving' : 'saved';
       this.#inspector.showPending(stats.pendingBytes, state);
-      this.#shell.showSaveState(state);
+      this.#showSave(state);
       if (!pending && this.#saveFailed) {
         // Everything refused earlier is on disk now: the full-disk warning no longer applies.
         this.#saveFailed = false;
@@ -231,7 +248,7 @@ class App {
       this.#inspector.showCompactions(lease?.record, this.#tabId);
     } catch (e) {
       this.#saveFailed = true;
-      this.#shell.showSaveState('failed');
+      this.#showSave('failed');
       this.#report(e);
     }
   }

@@ -48,8 +48,9 @@ export class BoardView {
   /**
    * @param root - the element the board renders into.
    * @param actions - what the controls do.
+   * @param status - a line to show under the board's name (what the storage is doing).
    */
-  constructor(root: HTMLElement, actions: BoardActions) {
+  constructor(root: HTMLElement, actions: BoardActions, status?: HTMLElement) {
     this.#actions = actions;
     this.#title = h('input', {
       class: 'board-title',
@@ -93,7 +94,7 @@ export class BoardView {
       );
       this.#columns.set(status, { list, count, empty });
     }
-    root.append(h('div', { class: 'board-head' }, this.#title), columns);
+    root.append(h('div', { class: 'board-head' }, this.#title, status), columns);
   }
 
   /** Puts the caret in this card's title after the next render (a card just added). */

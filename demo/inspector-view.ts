@@ -106,7 +106,7 @@ export class InspectorView {
         h(
           'p',
           { class: 'muted' },
-          'Folds every change into one snapshot. One tab at a time holds the compaction lease.',
+          'Folds the board’s edit history into one snapshot, so it takes less space. With several tabs open, one of them does it at a time.',
         ),
         this.#compactButton,
         this.#compactStatus,
@@ -177,7 +177,7 @@ export class InspectorView {
       last === undefined
         ? 'No compactions yet.'
         : `${count} ${count === 1 ? 'compaction' : 'compactions'} so far. Last ${formatAgo(last.at)} by ${
-            last.by === self ? 'this tab' : `tab ${last.by.slice(0, 6)}`
+            last.by === self ? 'this tab' : 'another tab'
           }: changes ${formatBytes(last.changesBefore)} → ${formatBytes(last.changesAfter)}.`;
   }
 
@@ -186,13 +186,12 @@ export class InspectorView {
     setNote(this.#backupStatus, text, tone);
   }
 
-  /** Shows the tabs connected now. */
-  showTabs(self: string, peers: string[]): void {
-    const others =
+  /** Shows how many other tabs have the board open. */
+  showTabs(peers: string[]): void {
+    this.#tabs.textContent =
       peers.length === 0
-        ? 'no other tabs open'
-        : `${peers.length} other ${peers.length === 1 ? 'tab' : 'tabs'} connected`;
-    this.#tabs.textContent = `This tab is ${self.slice(0, 6)}; ${others}.`;
+        ? 'Only this tab has the board open.'
+        : `${peers.length} other ${peers.length === 1 ? 'tab has' : 'tabs have'} the board open; edits appear in every tab as you type.`;
     this.#tabs.dataset['peers'] = String(peers.length);
   }
 

@@ -10,6 +10,7 @@ export class OriginStoragePanel {
   readonly #meter: HTMLElement;
   readonly #fill = h('span');
   readonly #usage = h('p', { class: 'muted', 'data-testid': 'usage' }, 'Measuring…');
+  readonly #breakdown = h('p', { class: 'muted', 'data-testid': 'usage-breakdown', hidden: true });
   readonly #persisted = h('span', { 'data-testid': 'persisted' }, '…');
   readonly #note = h('p', { class: 'muted' });
   readonly #button: HTMLButtonElement;
@@ -31,6 +32,7 @@ export class OriginStoragePanel {
       'Browser storage',
       this.#meter,
       this.#usage,
+      this.#breakdown,
       h('dl', { class: 'stats' }, persistence),
       this.#note,
       this.#button,
@@ -74,6 +76,14 @@ export class OriginStoragePanel {
     this.#meter.setAttribute('aria-valuetext', `${formatBytes(usage)} of ${formatBytes(quota)}`);
     const percent = share < 0.001 ? '<0.1' : (share * 100).toFixed(1);
     this.#usage.textContent = `${formatBytes(usage)} of ${formatBytes(quota)} used by this site (${percent}%)`;
+    // Chromium says what the usage is made of: most of it is usually the app's own files, kept
+    // for offline use, not the board.
+    const details = (estimate as { usageDetails?: Record<string, number> }).usageDetails;
+    this.#breakdown.hidden = details === undefined;
+    if (details !== undefined) {
+      const app = (details['caches'] ?? 0) + (details['serviceWorkerRegistrations'] ?? 0);
+      this.#breakdown.textContent = `The app’s files for offline use: ${formatBytes(app)} · Boards and other data: ${formatBytes(details['indexedDB'] ?? 0)}`;
+    }
   }
 
   #showPersisted(persisted: boolean | undefined): void {

@@ -8,6 +8,8 @@ export interface Problem {
   title: string;
   detail: string;
   action?: { label: string; run: () => void };
+  /** The error's own message, for a "technical details" disclosure: people can pass it on. */
+  technical?: string;
 }
 
 /**
@@ -42,8 +44,36 @@ export function describeError(e: unknown, compact?: () => void): Problem {
     };
   }
   const message = e instanceof Error ? e.message : String(e);
-  return { title: 'Something went wrong', detail: message || 'An unknown error.', action: reload };
+  if (isStoreError(e, 'engine-lost')) {
+    return {
+      code: e.code,
+      title: 'The board’s storage stopped',
+      detail:
+        'This browser stopped the part of the app that saves the board, or would not start it. Edits you see as saved are on this device.',
+      action: reload,
+      technical: message,
+    };
+  }
+  if (isStoreError(e, 'storage-lost')) {
+    return {
+      code: e.code,
+      title: 'The board’s data was cleared',
+      detail:
+        'The browser’s data for this site was deleted while the board was open, so the board starts empty. A backup file brings it back.',
+      action: reload,
+      technical: message,
+    };
+  }
+  return {
+    title: 'Something went wrong',
+    detail: message || 'An unknown error.',
+    action: reload,
+    technical: message,
+  };
 }
+
+/** Remembers, across the reload that the error screen's button starts, which error it was. */
+const RETRIED_KEY = 'larder-demo/retried-error';
 
 /** The app's frame: save and network status, the error banner, a toast, the phone view switcher. */
 export class Shell {
@@ -88,19 +118,59 @@ export class Shell {
     this.#app.dataset['state'] = 'ready';
   }
 
-  /** Replaces the app with an error screen: it could not start. */
+  /**
+   * Replaces the app with an error screen: it could not start. Its button reloads once; when the
+   * same error comes back right after that reload, reloading again would only loop, so the
+   * screen says what else to try instead of offering the button again.
+   */
   fatal(problem: Problem): void {
     this.#app.dataset['state'] = 'error';
     const screen = byId('fatal');
+    // An error with no code of its own is a browser's or a library's: its message is for the
+    // technical details, not for the screen.
+    if (problem.code === undefined && problem.technical !== undefined) {
+      problem = {
+        ...problem,
+        title: 'The board could not open',
+        detail: 'Something in this browser stopped it.',
+      };
+    }
+    const signature = `${problem.title}\n${problem.technical ?? problem.detail}`;
+    const retried = sessionStorage.getItem(RETRIED_KEY) === signature;
+    sessionStorage.removeItem(RETRIED_KEY);
+    const action = problem.action;
+    screen.dataset['retried'] = String(retried);
     screen.replaceChildren(
       h('h1', {}, problem.title),
       h('p', {}, problem.detail),
-      problem.action === undefined
+      retried
+        ? h(
+            'p',
+            { class: 'muted', 'data-testid': 'fatal-hint' },
+            'Reloading did not help. Close the other tabs of this board, check that this browser allows sites to store data (private windows may not), then open the board again.',
+          )
+        : '',
+      action === undefined || retried
         ? ''
         : h(
             'button',
-            { class: 'btn primary', type: 'button', onClick: problem.action.run },
-            problem.action.label,
+            {
+              class: 'btn primary',
+              type: 'button',
+              onClick: () => {
+                sessionStorage.setItem(RETRIED_KEY, signature);
+                action.run();
+              },
+            },
+            action.label,
+          ),
+      problem.technical === undefined
+        ? ''
+        : h(
+            'details',
+            { class: 'technical' },
+            h('summary', {}, 'Technical details'),
+            h('code', {}, problem.technical),
           ),
     );
   }

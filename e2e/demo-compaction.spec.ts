@@ -95,7 +95,7 @@ test('a lease held by another tab blocks compaction until it expires', async ({ 
   expect(await plantLease(context, 'ghost-tab-0001', Date.now() + 60_000)).toBe('committed');
   await page.getByRole('button', { name: 'Compact now' }).click();
   await expect(page.getByTestId('compact-status')).toHaveAttribute('data-outcome', 'busy');
-  await expect(page.getByTestId('compact-status')).toContainText('Another tab (ghost-) is compacting');
+  await expect(page.getByTestId('compact-status')).toContainText('Another tab is compacting this board');
   expect(await shownBytes(page, 'changes-bytes')).toBe(before);
   expect(await shownBytes(page, 'document-bytes')).toBe(0);
 

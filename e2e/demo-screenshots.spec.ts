@@ -67,6 +67,16 @@ test('screenshots of the board and the inspector, at phone and desktop widths', 
     await phone.getByRole('button', { name: 'Storage' }).click();
     await expect(phone.getByRole('complementary', { name: 'Storage' })).toBeVisible();
     await phone.screenshot({ path: shot('phone-inspector.png'), fullPage: true });
+
+    // Deleting a card offers an undo in a toast that uses the phone's width, centred.
+    await phone.getByRole('button', { name: 'Board' }).click();
+    await phone.getByTestId('column-todo').getByRole('button', { name: 'Delete card' }).nth(1).click();
+    const toast = phone.getByRole('status').filter({ hasText: 'Deleted' });
+    await expect(toast).toContainText('Undo');
+    const t = (await toast.boundingBox())!;
+    expect(t.width).toBeGreaterThan(PHONE.width * 0.75);
+    expect(Math.abs(t.x + t.width / 2 - PHONE.width / 2)).toBeLessThan(2);
+    await phone.screenshot({ path: shot('phone-toast.png') });
   } finally {
     await context.close();
   }
@@ -89,6 +99,26 @@ test('screenshots of the empty board and a full disk, at phone width', async ({ 
     await expect(page.getByTestId('save-status')).toHaveText('Not saved');
     await page.locator(':focus').blur();
     await page.screenshot({ path: shot('phone-storage-full.png') });
+  } finally {
+    await context.close();
+  }
+});
+
+test('screenshot of the error screen, at phone width', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      window.Worker = class {
+        constructor() {
+          throw new DOMException('Workers are disabled in this browser.', 'SecurityError');
+        }
+      } as unknown as typeof Worker;
+    });
+    await page.goto('/');
+    await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible({ timeout: 30_000 });
+    await page.getByText('Technical details').click();
+    await page.screenshot({ path: shot('phone-error.png') });
   } finally {
     await context.close();
   }

@@ -5,8 +5,14 @@
 // content hash in them are served cache first. Every same-origin GET
 // that succeeds is cached on the way through (the worker larder starts included), and the page
 // asks for anything it loaded before this worker controlled it.
+//
+// Only the current version of each file is kept: every edit under the dev server, every
+// re-optimization of dependencies and every build gives files new URLs, and without pruning the
+// cache grew with each one until it was nearly all of the site's storage. After each load the
+// page sends the URLs it loaded; cached versions of those files at other URLs are deleted.
 
-const CACHE = 'larder-demo-v1';
+// v2: v1 kept every version; activating this worker deletes it.
+const CACHE = 'larder-demo-v2';
 const SHELL = ['/', '/manifest.webmanifest', '/icons/icon.svg', '/icons/icon-192.png', '/icons/icon-512.png'];
 
 self.addEventListener('install', (event) => {
@@ -63,12 +69,53 @@ self.addEventListener('message', (event) => {
   const port = event.ports[0];
   if (event.data?.type !== 'cache-urls' || port === undefined) return;
   event.waitUntil(
-    cacheMissing(event.data.urls).then(
-      () => port.postMessage({ ok: true }),
-      () => port.postMessage({ ok: false }),
-    ),
+    cacheMissing(event.data.urls)
+      .then(() => pruneOldVersions(event.data.urls))
+      .then(
+        () => port.postMessage({ ok: true }),
+        () => port.postMessage({ ok: false }),
+      ),
   );
 });
+
+/**
+ * The file a URL names, whatever its version: without Vite's `?v=` (dependency bundle) and `?t=`
+ * (edited module) parameters, and without the content hash of a built asset's name
+ * (`/assets/index-B2xk3hQe.js` is `/assets/index.js`).
+ */
+function fileKey(href) {
+  const url = new URL(href);
+  url.searchParams.delete('v');
+  url.searchParams.delete('t');
+  url.hash = '';
+  if (url.pathname.startsWith('/assets/')) url.pathname = url.pathname.replace(/-[\w-]{8}(\.\w+)$/, '$1');
+  return url.href;
+}
+
+const DEPS = '/node_modules/.vite/deps/';
+
+/**
+ * Deletes cached versions of the files the page just loaded, at URLs it no longer uses, and
+ * dependency bundles of an earlier optimization (Vite gives every bundle of one optimization the
+ * same `?v=`). Files the page did not load this time (a chunk loaded on demand) are kept.
+ */
+async function pruneOldVersions(current) {
+  const loaded = new Set(current);
+  const keys = new Set(current.map(fileKey));
+  const depVersions = new Set(
+    current
+      .map((href) => new URL(href))
+      .flatMap((u) => (u.pathname.startsWith(DEPS) ? [u.searchParams.get('v')] : [])),
+  );
+  const cache = await caches.open(CACHE);
+  for (const request of await cache.keys()) {
+    if (loaded.has(request.url)) continue;
+    const url = new URL(request.url);
+    const staleDep =
+      url.pathname.startsWith(DEPS) && depVersions.size > 0 && !depVersions.has(url.searchParams.get('v'));
+    if (staleDep || keys.has(fileKey(request.url))) await cache.delete(request);
+  }
+}
 
 async function networkFirst(event, request) {
   const cache = await caches.open(CACHE);
