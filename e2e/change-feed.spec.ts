@@ -3,6 +3,10 @@ import { ENGINES, openHarness, uniqueName } from './support/harness.js';
 import { installFeedRecorder } from './support/feed-page.js';
 import { installOpFixtures } from './support/op-fixtures.js';
 
+// A worker's start is not what these tests are about; on a loaded machine (a CI runner, agents
+// sharing two cores) it can take longer than the default 2 s.
+const START_MS = 20_000;
+
 // Change feeds across real tabs: pages of one browser context, each with its own store (with
 // the worker engine, its own worker) on one database, hearing each other's commits.
 
@@ -14,10 +18,13 @@ async function openTab(context: BrowserContext, name: string, engine: string): P
   await page.addInitScript(installOpFixtures);
   await openHarness(page);
   await page.evaluate(
-    async ({ name, engine }) => {
-      window.stores['main'] = await window.larder.openStore(name, { engine: engine as 'worker' | 'inline' });
+    async ({ name, engine, startTimeoutMs }) => {
+      window.stores['main'] = await window.larder.openStore(name, {
+        engine: engine as 'worker' | 'inline',
+        startTimeoutMs,
+      });
     },
-    { name, engine },
+    { name, engine, startTimeoutMs: START_MS },
   );
   return page;
 }
@@ -302,8 +309,9 @@ for (const engine of ENGINES) {
     const b = await openTab(context, name, engine);
     const c = await openTab(context, name, engine);
     const refused = await b.evaluate(
-      async ({ name, engine }) => {
-        const open = async () => window.larder.openStore(name, { engine: engine as 'worker' | 'inline' });
+      async ({ name, engine, startTimeoutMs }) => {
+        const open = async () =>
+          window.larder.openStore(name, { engine: engine as 'worker' | 'inline', startTimeoutMs });
         window.stores['second'] = await open();
         void window.recordFeed(window.stores['main']!, 'closing');
         void window.recordFeed(window.stores['second'], 'open');
@@ -324,7 +332,7 @@ for (const engine of ENGINES) {
           ),
         };
       },
-      { name, engine },
+      { name, engine, startTimeoutMs: START_MS },
     );
     await c.evaluate(() => void window.recordFeed(window.stores['main']!, 'c'));
     await a.evaluate(() =>

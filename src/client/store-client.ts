@@ -2,16 +2,20 @@ import type { Consensus } from '../contracts/consensus.js';
 import type { KeySpace } from '../contracts/key-space.js';
 import type { LogStatePersistence } from '../contracts/log-state.js';
 import type { StoreChange, Unsubscribe } from '../contracts/change-feed.js';
+import type { Lease, LeaseOptions } from '../contracts/lease.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
 import type { SaveStatus, Store, StoreEvents, StoreStats, WriteReceipt } from '../contracts/store.js';
+import { databaseName } from '../engine/database-name.js';
 import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import type { EngineEvent } from '../protocol.js';
 import { fromWireError, StoreError, toStoreError } from '../store-error.js';
 import { createBatchClient } from './batch-client.js';
 import { ChangeFeedClient } from './change-feed-client.js';
+import type { HeldLeaseClient } from './held-lease.js';
+import { checkLeaseOptions, LeaseClient } from './lease-client.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
 import { Emitter } from './emitter.js';
@@ -56,6 +60,8 @@ export class StoreClient implements Store {
   #failure: StoreError | undefined;
   readonly #writes = new WriteTracker((status) => this.#events.emit('saved', status));
   readonly #feed: ChangeFeedClient;
+  /** The leases this store holds: closing the store ends them. */
+  readonly #leases = new Set<HeldLeaseClient>();
 
   /**
    * @param name - the store name.
@@ -202,6 +208,19 @@ export class StoreClient implements Store {
     return this.#writes.status();
   }
 
+  lease(key: string, options?: LeaseOptions): Lease {
+    const checked = checkLeaseOptions(key, options);
+    const host = {
+      consensus: this.consensus(),
+      database: databaseName(this.name),
+      held: this.#leases,
+      check: () => {
+        if (this.#failure !== undefined) throw this.#failure;
+      },
+    };
+    return new LeaseClient(host, key, checked);
+  }
+
   subscribe(listener: (change: StoreChange) => void): Unsubscribe {
     return this.#feed.subscribe(listener);
   }
@@ -228,6 +247,8 @@ export class StoreClient implements Store {
       this.#failure ??= new StoreError('closed', 'The store is closed');
       this.#unlisten();
       this.#feed.close();
+      // Their Web Locks go with them, so another tab takes over at once.
+      for (const lease of [...this.#leases]) lease.drop();
       try {
         if (lost?.code === 'engine-lost') throw lost;
         await this.#api.close();

@@ -1,5 +1,6 @@
 import type { StoreError } from '../store-error.js';
 import type { StoreChange, Unsubscribe } from './change-feed.js';
+import type { Lease, LeaseOptions } from './lease.js';
 import type { Consensus } from './consensus.js';
 import type { KeySpace } from './key-space.js';
 import type { LogStatePersistence } from './log-state.js';
@@ -172,6 +173,25 @@ export interface Store {
    * ```
    */
   subscribe(listener: (change: StoreChange) => void): Unsubscribe;
+  /**
+   * Returns the lease `key`: one holder at a time across every tab and worker, that a closed
+   * holder gives up at once and a frozen one loses once its claim expires (see {@link Lease}).
+   * Cheap and synchronous; closing the store ends the leases it holds.
+   * @throws {@link StoreError} code 'invalid-argument' for an empty key or bad options.
+   * @example
+   * ```ts
+   * const held = await store.lease(`compaction/${docId}`).tryAcquire();
+   * if (held) {
+   *   try {
+   *     const snapshot = build();
+   *     if (await held.renew()) await persister.setDocument(snapshot); // fenced
+   *   } finally {
+   *     await held.release();
+   *   }
+   * }
+   * ```
+   */
+  lease(key: string, options?: LeaseOptions): Lease;
   /** Commits every buffered write of this store durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds (larder's addition to the contract). */
