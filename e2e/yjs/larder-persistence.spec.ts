@@ -125,22 +125,34 @@ for (const engine of ENGINES) {
           const pendingAfter = (await store.stats()).pendingBytes;
           await explicit.destroy();
 
+          await store.close();
+
+          // The event waits for the store's own commit, half a second after the writes.
+          const later = await larder.openStore(name, { engine, writeBehind: { maxDelayMs: 500 } });
           const other = new Y.Doc();
-          const timed = new larderYjs.LarderPersistence('timed', other, { store, storeDelayMs: 20 });
+          const timed = new larderYjs.LarderPersistence('timed', other, { store: later, storeDelayMs: 0 });
           await timed.whenSynced;
+          let fired = false;
           const stored = new Promise<number>((resolve) => {
-            timed.once('stored', () => void store.stats().then((s) => resolve(s.pendingBytes)));
+            timed.once('stored', () => {
+              fired = true;
+              void later.stats().then((s) => resolve(s.pendingBytes));
+            });
           });
           yjsKit.type(other, 'xyz');
+          const pendingBeforeEvent = (await later.stats()).pendingBytes;
+          const firedEarly = fired;
           const pendingAtEvent = await stored;
           await timed.destroy();
-          await store.close();
-          return { pendingBefore, pendingAfter, pendingAtEvent };
+          await later.close();
+          return { pendingBefore, pendingAfter, pendingBeforeEvent, firedEarly, pendingAtEvent };
         },
         { name, engine },
       );
       expect(result.pendingBefore).toBeGreaterThan(0);
       expect(result.pendingAfter).toBe(0);
+      expect(result.pendingBeforeEvent).toBeGreaterThan(0);
+      expect(result.firedEarly).toBe(false);
       expect(result.pendingAtEvent).toBe(0);
     });
 

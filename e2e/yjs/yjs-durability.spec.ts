@@ -5,8 +5,8 @@ import { openYjsHarness } from './open-yjs-harness.js';
 
 // The stored-notification across a real kill: every process of the browser gets SIGKILL right
 // after the provider said the updates are stored, then a new browser on the same profile loads
-// the document. The store never commits on its own here (ten-minute write-behind), so only the
-// provider's commit can have saved them.
+// the document. The updates are still buffered when the test starts waiting for the
+// notification, so only the commit it reports can have saved them.
 
 const TEXT = 'Durable typing, one Yjs update per character. '.repeat(10);
 
@@ -15,16 +15,16 @@ async function typeThenNotify(page: Page, name: string, engine: string, notify: 
   return page.evaluate(
     async ({ name, engine, notify, text }) => {
       const { Y, larder, larderYjs, yjsKit } = window;
+      // With 'whenStored', nothing else may commit first; the event waits for the store's own
+      // commit, a second after typing, once the test has seen the updates still buffered.
       const store = await larder.openStore(name, {
         engine: engine as 'worker' | 'inline',
-        writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
+        writeBehind: { maxDelayMs: notify === 'event' ? 1000 : 600_000, maxBytes: 1 << 30 },
       });
       const doc = new Y.Doc();
       const provider = new larderYjs.LarderPersistence('doc', doc, {
         store,
-        // With 'whenStored', the provider's own commit must not run first; with the event, it
-        // runs a second after typing, once the test has seen the updates still buffered.
-        storeDelayMs: notify === 'event' ? 1000 : 600_000,
+        storeDelayMs: notify === 'event' ? 0 : 600_000,
       });
       await provider.whenSynced;
       const stored = new Promise<void>((resolve) => provider.once('stored', () => resolve()));

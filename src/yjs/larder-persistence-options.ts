@@ -24,8 +24,9 @@ export interface LarderPersistenceOptions {
    */
   compactBytes?: number;
   /**
-   * How long after a local update the provider commits it, emits 'stored' and tells the other
-   * tabs (default 50 ms). The store's write-behind may have committed it before.
+   * How long after a local update the provider waits for the store's next commit (its
+   * write-behind, at most `writeBehind.maxDelayMs` later), then emits 'stored' and tells the
+   * other tabs (default 50 ms). `whenStored()` commits at once instead.
    */
   storeDelayMs?: number;
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { KeySpace } from '../contracts/key-space.js';
+import type { Store } from '../contracts/store.js';
 import { StoreError, toStoreError } from '../store-error.js';
 import { applyInSlices } from './apply-in-slices.js';
 import { DocChannel, type StoredNotice } from './doc-channel.js';
@@ -21,7 +22,11 @@ import { sendAllWaiting, UpdateSender } from './update-sender.js';
 export interface LarderPersistenceEvents {
   /** The stored updates have been applied to the document. Emitted once. */
   synced: (provider: LarderPersistence) => void;
-  /** Every update the document had when a commit started is now committed. */
+  /**
+   * Every update the document had when the provider began to wait is committed: by
+   * `whenStored()` (strictly), or by the store's write-behind `storeDelayMs` after an update
+   * (a relaxed commit: it survives a tab crash, and a browser kill in practice).
+   */
   stored: (provider: LarderPersistence) => void;
 }
 
@@ -62,6 +67,8 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   /** The options checked, once `#ks` resolved. */
   #settings: ResolvedOptions | undefined;
   readonly #ks: Promise<KeySpace>;
+  /** The store, once `#ks` resolved. */
+  #openStore: Store | undefined;
   readonly #release: () => Promise<void>;
   #log: UpdateLog | undefined;
   #compactor: Compactor | undefined;
@@ -93,7 +100,9 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
       if (!(doc instanceof Y.Doc)) throw new StoreError('invalid-argument', 'doc must be a Y.Doc');
       const settings = resolveOptions(options);
       held = holdStore(options);
-      const ks = (await held.store).keySpace(settings.keySpace);
+      const store = await held.store;
+      const ks = store.keySpace(settings.keySpace);
+      this.#openStore = store;
       this.#settings = settings;
       return ks;
     })();
@@ -169,7 +178,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     this.#timer ??= setTimeout(
       () => {
         this.#timer = undefined;
-        this.#commit().catch(() => undefined);
+        this.#commit('write-behind').catch(() => undefined);
       },
       (this.#settings as ResolvedOptions).storeDelayMs,
     );
@@ -181,14 +190,20 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   }
 
   /** Commits what is buffered, then tells the other tabs and emits 'stored'. */
-  async #commit(): Promise<void> {
+  /**
+   * Waits until what is sent is committed, then tells the other tabs and emits 'stored'.
+   * @param how - 'flush' commits now (strictly); 'write-behind' waits for the store's own
+   * commit, so that typing does not force a strict commit every `storeDelayMs`.
+   */
+  async #commit(how: 'flush' | 'write-behind'): Promise<void> {
     const ks = await this.#ks;
     let batch: { id: string; bytes: number }[] = [];
     try {
       await this.#sender?.sent();
       batch = this.#unannounced;
       this.#unannounced = [];
-      await ks.flush();
+      if (how === 'flush') await ks.flush();
+      else await (this.#openStore as Store).receipt().committed();
     } catch (e) {
       this.#unannounced = batch.concat(this.#unannounced);
       throw toStoreError(e);
@@ -216,7 +231,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
     // Sent first: what it writes may start a compaction, which this waits for too.
     this.#sender?.send();
     await this.#compactor?.idle;
-    await this.#commit();
+    await this.#commit('flush');
   }
 
   /**
