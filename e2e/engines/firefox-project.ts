@@ -18,6 +18,10 @@ export function firefoxProject(): Project {
   reportExcluded('firefox');
   return {
     name: 'firefox',
+    // Firefox runs a test 2-3x slower than Chromium here (a new database is a SQLite file, and
+    // every context loads the dev server's modules afresh): unload.spec.ts's eight closes took
+    // over 60 s under load.
+    timeout: 120_000,
     testMatch: [...contractSpecGlobs(), '**/e2e/engines/firefox-*.spec.ts'],
     use: {
       ...devices['Desktop Firefox'],

@@ -120,11 +120,24 @@ export class WebDriverPage {
     }
   }
 
-  /** Closes the window, as a user closing the tab: the page gets `pagehide` and `unload`. */
-  async close(): Promise<void> {
+  /**
+   * Closes the window. By default as Playwright's `page.close()` does: the page gets `pagehide`
+   * and `unload` but no `beforeunload`. With `runBeforeUnload`, as a person closing the tab: the
+   * browser runs `beforeunload` first (webkit-automation-browser.py's `try_close`).
+   */
+  async close(options?: { runBeforeUnload?: boolean }): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#inWindow(() => this.#session.command('DELETE', '/window'));
+    if (options?.runBeforeUnload === true) {
+      await this.evaluate(() => void (document.title = 'larder:close-tab'));
+      const deadline = Date.now() + 10_000;
+      while ((await this.#session.command<string[]>('GET', '/window/handles')).includes(this.#handle)) {
+        if (Date.now() > deadline) throw new Error('page.close: the tab did not close within 10 s');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } else {
+      await this.#inWindow(() => this.#session.command('DELETE', '/window'));
+    }
     this.#context.forget(this);
   }
 

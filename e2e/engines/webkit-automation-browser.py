@@ -74,6 +74,16 @@ def main():
             windows.remove(window)
 
         view.connect("close", close)
+
+        # A user closing the tab: WebDriver's Close Window closes the page outright, without the
+        # beforeunload a browser runs first when a person closes a tab (what Epiphany does on
+        # Ctrl+W). The test driver asks for that path by setting this title
+        # (WebDriverPage.close({ runBeforeUnload: true })).
+        def title_changed(view, _param):
+            if view.get_title() == "larder:close-tab":
+                view.try_close()
+
+        view.connect("notify::title", title_changed)
         window.show_all()
         return view
 
