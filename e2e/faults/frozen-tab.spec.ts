@@ -179,17 +179,25 @@ for (const engine of ENGINES) {
         },
         { dbName: dbNameOf(name), version: SCHEMA_VERSION + 1 },
       );
-      const whileFrozen = await bystander.evaluate(async (within) => {
+      const { outcomes: whileFrozen, settledInOrder } = await bystander.evaluate(async (within) => {
         const { fp } = window;
         const store = fp.kept.get('store') as import('../../src/index.js').Store;
-        return fp.settleAll(
+        // In the order they settle: a flush covers the write called before it, so it may not
+        // resolve before that write did.
+        const settledInOrder: string[] = [];
+        const noted = <T>(label: string, p: Promise<T>) => p.finally(() => settledInOrder.push(label));
+        const outcomes = await fp.settleAll(
           {
             getChanges: store.persister('doc').getChanges(),
-            insertChanges: store.persister('doc').insertChanges([['a', 6, fp.pattern(6, 32)]]),
-            flush: store.flush(),
+            insertChanges: noted(
+              'insertChanges',
+              store.persister('doc').insertChanges([['a', 6, fp.pattern(6, 32)]]),
+            ),
+            flush: noted('flush', store.flush()),
           },
           within,
         );
+        return { outcomes, settledInOrder };
       }, ANSWER_MS);
       const upgradeWhileFrozen = await upgrader.evaluate(
         () => window.fp.settle(window.fp.kept.get('upgrade') as Promise<unknown>, 1000),
@@ -210,6 +218,7 @@ for (const engine of ENGINES) {
       report(`frozen holder (${engine}), other tab upgrades`, {
         ticks,
         whileFrozen,
+        settledInOrder,
         upgradeWhileFrozen,
         upgrade,
         thawed,
@@ -226,6 +235,12 @@ for (const engine of ENGINES) {
       // A call may give up ('blocked'); any other failure is a bug.
       for (const [label, o] of Object.entries(whileFrozen)) {
         if (o.state === 'rejected') expect(o.error.code, label).toBe('blocked');
+      }
+      if (whileFrozen['flush']?.state === 'resolved' && whileFrozen['insertChanges']?.state === 'resolved') {
+        expect(settledInOrder, 'flush() resolves after the write called before it').toEqual([
+          'insertChanges',
+          'flush',
+        ]);
       }
       expect(upgrade.state, 'the upgrade completes once the frozen tab thaws').toBe('resolved');
       for (const [label, o] of Object.entries(thawed.outcomes)) expect(o.state, label).not.toBe('pending');
