@@ -5,10 +5,9 @@ import { BackupError, downloadBackup, exportBackup, importBackup } from './backu
 import * as board from './board-doc.js';
 import { BoardReplica } from './board-replica.js';
 import { BoardView } from './board-view.js';
-import { compact, leaseKey } from './compaction.js';
+import { compact, readCompactions } from './compaction.js';
 import { formatBytes } from './dom.js';
 import { InspectorView } from './inspector-view.js';
-import { readLease } from './lease.js';
 import { cacheLoadedUrls, registerServiceWorker } from './offline.js';
 import { OriginStoragePanel } from './origin-storage-panel.js';
 import { describeError, Shell } from './shell.js';
@@ -244,8 +243,7 @@ class App {
         this.#replica.retrySave();
         await this.#store.flush();
       }
-      const lease = await readLease(this.#store.consensus(), leaseKey(DOC_ID));
-      this.#inspector.showCompactions(lease?.record, this.#tabId);
+      this.#inspector.showCompactions(await readCompactions(this.#store, DOC_ID), this.#tabId);
     } catch (e) {
       this.#saveFailed = true;
       this.#showSave('failed');

@@ -1,27 +1,47 @@
 import * as Automerge from '@automerge/automerge/slim';
-import type { Persister, Store } from '../src/index.js';
+import type { LeaseState, Persister, Store } from '../src/index.js';
 import type { BoardReplica } from './board-replica.js';
-import { acquireLease, advanceLease, trimLease, type CompactionSummary, type LeaseRecord } from './lease.js';
 
-/** How long a compaction lease lasts: a tab closed mid-compaction blocks others this long. */
+/** How long a compaction lease lasts without a renewal: how long a frozen tab can block others. */
 export const LEASE_TTL_MS = 15_000;
 
-/** The consensus key of a document's compaction lease. */
+/** The key of a document's compaction lease (`store.lease`). */
 export function leaseKey(docId: string): string {
-  return `compaction-lease/${docId}`;
+  return `compaction/${docId}`;
+}
+
+/** What one compaction did. */
+export interface CompactionSummary {
+  /** The tab that compacted. */
+  by: string;
+  /** When it finished (ms since the epoch). */
+  at: number;
+  changesBefore: number;
+  changesAfter: number;
+  documentBytes: number;
+  removed: number;
+}
+
+/** The note the compaction lease carries: the running count and the last compaction. */
+export interface CompactionHistory {
+  compactions: number;
+  last?: CompactionSummary;
 }
 
 export type CompactionOutcome =
-  | { kind: 'compacted'; summary: CompactionSummary }
-  | { kind: 'busy'; holder: LeaseRecord }
-  | { kind: 'lost' };
+  { kind: 'compacted'; summary: CompactionSummary } | { kind: 'busy'; holder: string } | { kind: 'lost' };
+
+/** Reads the compaction history that a document's lease carries. */
+export async function readCompactions(store: Store, docId: string): Promise<CompactionHistory> {
+  return historyOf(await store.lease(leaseKey(docId)).read());
+}
 
 /**
  * Compacts a document: writes one snapshot holding everything, then removes exactly the stored
- * changes that the snapshot includes. Runs only under the document's compaction lease, so two
- * tabs never compact the same document at once.
+ * changes that the snapshot includes. Runs only under the document's lease, so two tabs never
+ * compact the same document at once.
  *
- * @param store - the store (its consensus holds the lease).
+ * @param store - the store.
  * @param persister - the document's Persister.
  * @param replica - this tab's copy of the document.
  * @param docId - the document's id, naming the lease.
@@ -34,13 +54,12 @@ export async function compact(
   docId: string,
   tabId: string,
 ): Promise<CompactionOutcome> {
-  const consensus = store.consensus();
-  const key = leaseKey(docId);
-  const acquired = await acquireLease(consensus, key, tabId, LEASE_TTL_MS);
-  if (acquired.kind === 'busy') return { kind: 'busy', holder: acquired.record };
-  let lease = acquired.lease;
-  let summary: CompactionSummary | undefined;
+  const lease = store.lease(leaseKey(docId), { holder: tabId, ttlMs: LEASE_TTL_MS });
+  const held = await lease.tryAcquire();
+  if (held === undefined) return { kind: 'busy', holder: (await lease.read())?.holder ?? 'another tab' };
+  let history: CompactionHistory | undefined;
   try {
+    history = historyOf(await lease.read());
     const before = await persister.sizes();
     // The snapshot replaces whatever snapshot is stored, so it must hold everything stored:
     // merge the store's snapshot and changes first (another tab's compaction may have put
@@ -50,19 +69,14 @@ export async function compact(
     const included = stored.filter((c) => Automerge.hasHeads(doc, [c.hash]));
     const snapshot = Automerge.save(doc);
     // A fence: renewing proves the lease is still ours just before the irreversible writes.
-    const fenced = await advanceLease(consensus, lease, {
-      phase: 'writing',
-      expiresAt: Date.now() + LEASE_TTL_MS,
-    });
-    if (fenced === undefined) return { kind: 'lost' };
-    lease = fenced;
+    if (!(await held.renew())) return { kind: 'lost' };
     await persister.setDocument(snapshot);
     // Committed before the removal, so a reader never sees neither the snapshot nor the changes.
     await store.flush();
     await persister.removeChanges(included.map((c) => [c.actor, c.seq] as const));
     await store.flush();
     const after = await persister.sizes();
-    summary = {
+    const summary: CompactionSummary = {
       by: tabId,
       at: Date.now(),
       changesBefore: before.changes,
@@ -70,18 +84,17 @@ export async function compact(
       documentBytes: after.document,
       removed: included.length,
     };
+    history = { compactions: history.compactions + 1, last: summary };
     return { kind: 'compacted', summary };
   } finally {
     // Released even after a failure; if the release itself fails, the lease simply expires.
-    try {
-      const released = await advanceLease(consensus, lease, {
-        phase: 'released',
-        expiresAt: 0,
-        ...(summary === undefined ? {} : { compactions: lease.record.compactions + 1, last: summary }),
-      });
-      if (released !== undefined) await trimLease(consensus, key, 64n);
-    } catch (e) {
+    await held.release(history).catch((e: unknown) => {
       console.warn('The compaction lease was not released; it expires on its own.', e);
-    }
+    });
   }
+}
+
+function historyOf(state: LeaseState | undefined): CompactionHistory {
+  const note = state?.note as Partial<CompactionHistory> | undefined;
+  return typeof note?.compactions === 'number' ? (note as CompactionHistory) : { compactions: 0 };
 }

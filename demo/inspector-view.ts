@@ -1,6 +1,6 @@
 import type { StoredSizes } from '../src/index.js';
 import { formatAgo, formatBytes, h, panel, setNote, type Tone } from './dom.js';
-import type { LeaseRecord } from './lease.js';
+import type { CompactionHistory } from './compaction.js';
 
 /** What the inspector's buttons do. */
 export interface InspectorActions {
@@ -168,11 +168,11 @@ export class InspectorView {
     this.#compactButton.textContent = running ? 'Compacting…' : 'Compact now';
   }
 
-  /** Shows the compaction history the lease records. */
-  showCompactions(record: LeaseRecord | undefined, self: string): void {
-    const count = record?.compactions ?? 0;
+  /** Shows the compaction history the lease carries. */
+  showCompactions(history: CompactionHistory, self: string): void {
+    const count = history.compactions;
     this.#compactions.dataset['count'] = String(count);
-    const last = record?.last;
+    const last = history.last;
     this.#compactions.textContent =
       last === undefined
         ? 'No compactions yet.'

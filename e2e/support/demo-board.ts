@@ -3,7 +3,9 @@ import { openHarness } from './harness.js';
 
 /** The demo's store and document (demo/app.ts). */
 export const DEMO_STORE = 'larder-demo';
-export const LEASE_KEY = 'compaction-lease/board';
+/** The board's compaction lease (`store.lease`), and the consensus key that holds its record. */
+export const LEASE = 'compaction/board';
+export const LEASE_KEY = `larder:lease:${LEASE}`;
 /** How long a compaction lease lasts (demo/compaction.ts). */
 export const LEASE_TTL_MS = 15_000;
 
@@ -56,15 +58,17 @@ export async function shownBytes(page: Page, testId: string): Promise<number> {
   return Number(await page.getByTestId(testId).getAttribute('data-bytes'));
 }
 
-/** One version of the compaction lease, as stored in larder's Consensus. */
+/** One version of the compaction lease's record, as larder's leases store it in Consensus. */
 export interface LeaseVersion {
   seqno: string;
   record: {
     holder: string;
-    phase: 'acquired' | 'writing' | 'released';
+    state: 'held' | 'released';
     expiresAt: number;
-    compactions: number;
-    last?: { by: string; changesBefore: number; changesAfter: number };
+    /** The seqno of the version that acquired it: equal to `seqno` for an acquisition. */
+    token: string;
+    /** The demo's compaction history (demo/compaction.ts). */
+    note?: { compactions: number; last?: { by: string; changesBefore: number; changesAfter: number } };
   };
 }
 
@@ -104,52 +108,45 @@ export function leaseHistory(context: BrowserContext): Promise<LeaseVersion[]> {
 }
 
 /**
- * Writes the next version of the compaction lease as another tab would: `holder` holding it
- * until `expiresAt`.
+ * Takes the board's compaction lease as another tab of the same profile would, and holds it
+ * until the returned page closes (a holder tab that goes away).
  */
-export function plantLease(context: BrowserContext, holder: string, expiresAt: number): Promise<string> {
-  return inHarness(context, (page) =>
-    page.evaluate(
-      async ({ store, key, holder, expiresAt }) => {
-        const s = await window.larder.openStore(store, { engine: 'inline' });
-        try {
-          const c = s.consensus();
-          const head = await c.head(key);
-          const record = { holder, phase: 'acquired', expiresAt, compactions: 0 };
-          const seqno = head === undefined ? 0n : head.seqno + 1n;
-          const data = new TextEncoder().encode(JSON.stringify(record));
-          return await c.compareAndSet(key, head?.seqno, { seqno, data });
-        } finally {
-          await s.close();
-        }
-      },
-      { store: DEMO_STORE, key: LEASE_KEY, holder, expiresAt },
-    ),
+export async function holdLease(context: BrowserContext, holder: string): Promise<Page> {
+  const page = await context.newPage();
+  await openHarness(page);
+  await page.evaluate(
+    async ({ store, lease, holder }) => {
+      const s = await window.larder.openStore(store, { engine: 'inline' });
+      await s.lease(lease, { holder, ttlMs: 60_000 }).acquire();
+    },
+    { store: DEMO_STORE, lease: LEASE, holder },
   );
+  return page;
 }
 
 /**
- * Checks, from the lease's linearizable history alone, that compactions never overlapped: every
- * 'acquired' comes when nobody holds the lease (or the holder's lease has expired), and only the
- * holder renews or releases it.
+ * Checks, from the lease's linearizable history alone, that compactions never overlapped: each
+ * acquisition comes when nobody holds the lease (released, or the claim expired), and only the
+ * holder renews or releases it. The tabs of these tests never close while they hold it, which
+ * is the one case where a lease is taken before its claim expires.
  *
  * @returns the number of completed compactions in the history.
  */
 export function checkExclusive(history: LeaseVersion[]): number {
   let holder: LeaseVersion['record'] | undefined;
   let completed = 0;
-  for (const { record } of history) {
-    if (record.phase === 'acquired') {
+  for (const { seqno, record } of history) {
+    if (record.token === seqno) {
       // The acquirer judged the lease free at the time it wrote: its own expiry minus the TTL.
       const at = record.expiresAt - LEASE_TTL_MS;
-      const free = holder === undefined || holder.holder === record.holder || holder.expiresAt <= at;
+      const free = holder === undefined || holder.expiresAt <= at;
       expect(free, `acquired by ${record.holder} while ${holder?.holder} held the lease`).toBe(true);
-      holder = record;
-    } else {
-      expect(record.holder, `${record.phase} by a tab that did not hold the lease`).toBe(holder?.holder);
-      holder = record.phase === 'released' ? undefined : record;
-      if (record.phase === 'released' && record.last !== undefined) completed = record.compactions;
+    } else if (holder !== undefined) {
+      expect(record.holder, `${record.state} by a tab that did not hold the lease`).toBe(holder.holder);
+      expect(record.token, 'a renewal or release of another acquisition').toBe(holder.token);
     }
+    holder = record.state === 'released' ? undefined : record;
+    if (record.state === 'released' && record.note !== undefined) completed = record.note.compactions;
   }
   return completed;
 }

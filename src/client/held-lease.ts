@@ -76,13 +76,11 @@ export class HeldLeaseClient implements HeldLease {
     return this.#serial(async () => {
       checkNote(note);
       if (this.signal.aborted) return;
-      const { holder, token } = this.#head.record;
+      // Without a note of its own, the release keeps the one the lease carried.
       const record: LeaseRecord = {
-        v: 1,
-        holder,
+        ...this.#head.record,
         state: 'released',
         expiresAt: 0,
-        token,
         ...(note === undefined ? {} : { note }),
       };
       try {

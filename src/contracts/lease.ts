@@ -20,7 +20,7 @@ export interface LeaseState {
   expiresAt: number;
   /** The fencing token of the last acquisition: each acquisition's is greater than the last. */
   token: bigint;
-  /** What the last holder left with {@link HeldLease.release}, carried until the next one. */
+  /** What a holder last left with {@link HeldLease.release}, carried until one leaves another. */
   note?: unknown;
 }
 
@@ -77,7 +77,8 @@ export interface HeldLease extends AsyncDisposable {
    */
   renew(): Promise<boolean>;
   /**
-   * Gives the lease up (idempotent), leaving `note` for the next reader of {@link Lease.read}.
+   * Gives the lease up (idempotent), leaving `note` for the next reader of {@link Lease.read}
+   * (without one, the note the lease carried stays).
    * @throws {@link StoreError} code 'invalid-argument' when `note` cannot be stored as JSON.
    */
   release(note?: unknown): Promise<void>;
