@@ -4,6 +4,13 @@ import type { UpdateLog } from './update-log.js';
 /** The lifecycle events after which a page may be killed without running again. */
 const HIDE_EVENTS = ['visibilitychange', 'pagehide', 'freeze'] as const;
 
+/**
+ * Updates that may wait unmerged: past this many they are merged into one while they wait, so
+ * that no single merge grows with how long the engine took to answer (one merge of 1,000
+ * updates is a long task).
+ */
+const MERGE_EVERY = 64;
+
 /** Every open sender of this page (see {@link sendAllWaiting}). */
 const open = new Set<UpdateSender>();
 
@@ -54,6 +61,7 @@ export class UpdateSender {
   push(update: Uint8Array): void {
     this.#waiting.push(update);
     if (this.#inFlight === 0) this.send();
+    else if (this.#waiting.length >= MERGE_EVERY) this.#waiting = [Y.mergeUpdates(this.#waiting)];
   }
 
   /** Sends every waiting update now, merged into one write. */
