@@ -97,13 +97,21 @@ test('the pasted example type-checks against the installed package', () => {
 /** Opens the app, checks what it prints, reloads, and checks that the visit was remembered. */
 async function firstVisits(page: Page, server: AppServer): Promise<void> {
   const logs = collectLogs(page);
-  await page.goto(server.url);
+  // What went wrong, if anything does: the page's errors, for the failure message.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   const lines = shown?.text.split('\n') ?? [];
   expect(shown?.text, 'the README shows a first visit').toContain('visit 1');
-  await expect.poll(() => logs().length, { timeout: 60_000 }).toBeGreaterThanOrEqual(lines.length);
+  await page.goto(server.url);
+  await expect
+    .poll(() => logs().length, { timeout: 60_000, message: `first visit; errors: ${errors.join(' | ')}` })
+    .toBeGreaterThanOrEqual(lines.length);
   expect(logs().join('\n')).toBe(shown?.text);
   await page.reload();
-  await expect.poll(() => logs().length, { timeout: 60_000 }).toBeGreaterThanOrEqual(lines.length);
+  await expect
+    .poll(() => logs().length, { timeout: 60_000, message: `after a reload; errors: ${errors.join(' | ')}` })
+    .toBeGreaterThanOrEqual(lines.length);
   expect(logs().join('\n')).toBe(shown?.text.replace('visit 1', 'visit 2'));
 }
 
