@@ -32,8 +32,8 @@ export const CHROMIUM_ONLY: ReadonlyArray<readonly [RegExp, string]> = [
     "the demo's UI, screenshots and a CDP network switch; the contract suites cover the engine underneath",
   ],
   [
-    /^package$/,
-    'packs and builds the package with Vite: the build is the same in every engine, and it costs a minute',
+    /^(package|docs-examples|first-five-minutes)$/,
+    'packs the package and runs it in fresh Vite apps (dev and build): the build is the same in every engine, and it costs minutes',
   ],
   [
     /^(op-store|op-location|coordination-tabs|log-tracker-tabs)$/,
