@@ -48,38 +48,37 @@ test('every example block in the docs is its file, verbatim (npm run docs:exampl
   }
 });
 
-// One tarball for both modes, even if the sources change while the specs run.
-let tarball = '';
+// One app for both modes: the examples and the packed package installed once, served by the dev
+// server, then built.
+let app: ConsumerApp | undefined;
 test.beforeAll(() => {
   test.setTimeout(300_000);
-  tarball = packedTarball();
+  app = createConsumerApp('docs-examples');
+  cpSync(join(root, 'e2e/fixtures/examples-app'), app.dir, { recursive: true });
+  mkdirSync(join(app.dir, 'examples'));
+  for (const example of examples) cpSync(join(root, example), join(app.dir, 'examples', basename(example)));
+  app.npm([
+    'install',
+    packedTarball(),
+    installedSpec('@automerge/automerge'),
+    installedSpec('@automerge/automerge-repo'),
+    installedSpec('yjs'),
+  ]);
 });
+test.afterAll(() => app?.remove());
 
 for (const mode of ['dev', 'build'] as const) {
   test.describe(`docs examples, ${mode === 'dev' ? "Vite's dev server" : 'a production build'}`, () => {
-    let app: ConsumerApp | undefined;
     let server: AppServer | undefined;
 
     test.beforeAll(async () => {
       test.setTimeout(300_000);
-      app = createConsumerApp(`docs-examples-${mode}`);
-      cpSync(join(root, 'e2e/fixtures/examples-app'), app.dir, { recursive: true });
-      mkdirSync(join(app.dir, 'examples'));
-      for (const example of examples)
-        cpSync(join(root, example), join(app.dir, 'examples', basename(example)));
-      app.npm([
-        'install',
-        tarball,
-        installedSpec('@automerge/automerge'),
-        installedSpec('@automerge/automerge-repo'),
-        installedSpec('yjs'),
-      ]);
-      server = mode === 'dev' ? await serveDev(app.dir) : await serveBuild(app.dir);
+      const dir = app?.dir ?? '';
+      server = mode === 'dev' ? await serveDev(dir) : await serveBuild(dir);
     });
 
     test.afterAll(async () => {
       await server?.close();
-      app?.remove();
     });
 
     for (const example of examples) {
