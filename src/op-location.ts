@@ -16,7 +16,8 @@ export const MAX_LOC = 2 ** 32 - 1;
  * ```
  */
 export function opIdLoc(opId: Uint8Array): number {
-  if (!isBytes(opId)) throw new StoreError('invalid-argument', 'opId must be a Uint8Array');
+  if (!isBytes(opId))
+    throw new StoreError('invalid-argument', 'opId must be a Uint8Array that is not detached');
   let acc = 0;
   // XOR each byte into its lane of a 32-bit accumulator: byte i lands at bits 8 * (i % 4).
   for (let i = 0; i < opId.length; i++) acc ^= (opId[i] as number) << ((i & 3) << 3);
@@ -39,13 +40,7 @@ export function opIdLoc(opId: Uint8Array): number {
 export function arcContains(arc: DhtArc, loc: number): boolean {
   if (!isLoc(loc)) throw new StoreError('invalid-argument', 'loc must be an integer in 0 ..= 2 ** 32 - 1');
   if (arc === null) return false;
-  if (!Array.isArray(arc) || arc.length !== 2 || !isLoc(arc[0]) || !isLoc(arc[1])) {
-    throw new StoreError(
-      'invalid-argument',
-      'arc must be null or [start, end] of integers in 0 ..= 2 ** 32 - 1',
-    );
-  }
-  const [start, end] = arc;
+  const [start, end] = readArc(arc);
   return start <= end ? loc >= start && loc <= end : loc >= start || loc <= end;
 }
 
@@ -72,5 +67,25 @@ function isLoc(n: unknown): n is number {
 }
 
 function isBytes(v: unknown): v is Uint8Array {
-  return ArrayBuffer.isView(v) && v instanceof Uint8Array;
+  return (
+    ArrayBuffer.isView(v) &&
+    v instanceof Uint8Array &&
+    (v.buffer as ArrayBuffer & { detached?: boolean }).detached !== true
+  );
+}
+
+/** Reads an arc's bounds once, whatever the caller passed: a bad arc is 'invalid-argument'. */
+function readArc(arc: unknown): [number, number] {
+  let start: unknown;
+  let end: unknown;
+  try {
+    if (!Array.isArray(arc) || arc.length !== 2) throw new TypeError('not a pair');
+    [start, end] = arc as unknown[];
+  } catch (e) {
+    throw new StoreError('invalid-argument', 'arc must be null or [start, end]', { cause: e });
+  }
+  if (!isLoc(start) || !isLoc(end)) {
+    throw new StoreError('invalid-argument', 'arc bounds must be integers in 0 ..= 2 ** 32 - 1');
+  }
+  return [start, end];
 }

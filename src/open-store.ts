@@ -1,3 +1,4 @@
+import { withStoreErrors } from './client/engine-errors.js';
 import { storageMarker } from './client/storage-marker.js';
 import { StoreClient } from './client/store-client.js';
 import { invalid } from './client/validate.js';
@@ -53,11 +54,17 @@ export async function openStore(name: string, options: StoreOptions = {}): Promi
     let dispose = () => undefined as void;
     if (engine === 'inline') {
       const { Engine } = await import('./engine/engine.js');
-      api = new Engine(name, request, noTransfer, listener);
+      api = withStoreErrors(new Engine(name, request, noTransfer, listener));
     } else {
       const remote = await openRemoteEngine(name, request, {
         endpoint: engine === 'worker' ? undefined : engine,
-        startTimeoutMs: checked.startTimeoutMs,
+        // The kit's own worker reports a failed load through its `error` event at once; its
+        // timeout only guards against a worker that loaded and never answers, and must not fire
+        // on a healthy start that a busy machine slowed (module loading took over 2 s at a load
+        // average of 50). A caller's endpoint may run anything, so it gets the short default.
+        startTimeoutMs:
+          checked.startTimeoutMs ??
+          (engine === 'worker' ? KIT_WORKER_START_TIMEOUT_MS : DEFAULT_START_TIMEOUT_MS),
         listener,
         onLost,
       });
@@ -113,10 +120,13 @@ interface CheckedOptions {
   engine: EngineOptions;
   expectStorageId: string | undefined;
   acceptStorageLoss: boolean;
-  startTimeoutMs: number;
+  startTimeoutMs: number | undefined;
 }
 
+/** How long a caller's Worker or MessagePort may take to start serving. */
 const DEFAULT_START_TIMEOUT_MS = 2000;
+/** How long the kit's own worker may take to answer once it did not fail to load. */
+const KIT_WORKER_START_TIMEOUT_MS = 15_000;
 
 function checkOptions(options: StoreOptions): CheckedOptions {
   if (typeof options !== 'object' || options === null) invalid('options must be an object');
@@ -171,7 +181,7 @@ function checkOptions(options: StoreOptions): CheckedOptions {
           },
     expectStorageId,
     acceptStorageLoss: acceptStorageLoss ?? false,
-    startTimeoutMs: startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    startTimeoutMs,
   };
 }
 

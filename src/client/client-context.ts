@@ -1,5 +1,5 @@
 import type { MarkTransfer } from '../engine/transfer.js';
-import { toStoreError, type StoreError } from '../store-error.js';
+import { StoreError, toStoreError } from '../store-error.js';
 
 /** What every contract client shares with its store. */
 export interface ClientContext {
@@ -38,7 +38,13 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
     try {
       return await fn();
     } catch (e) {
-      throw toStoreError(e);
+      if (e instanceof StoreError || isDomException(e)) throw toStoreError(e);
+      // The engine's failures arrive as StoreErrors (its boundary converts them, see
+      // engine-errors.ts), so anything else was thrown by the caller's own values while the
+      // client read them: a throwing getter, a Proxy trap, a sparse element.
+      throw new StoreError('invalid-argument', `An argument could not be read: ${errorText(e)}`, {
+        cause: e,
+      });
     }
   };
   return {
@@ -56,4 +62,16 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
         }
       }),
   };
+}
+
+function isDomException(e: unknown): boolean {
+  return typeof DOMException !== 'undefined' && e instanceof DOMException;
+}
+
+function errorText(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'an unreadable error';
+  }
 }

@@ -28,7 +28,15 @@ import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { guardUnload } from './unload-grace.js';
 import { WriteTracker } from './write-tracker.js';
-import { checkString } from './validate.js';
+import { checkString, invalid } from './validate.js';
+
+/** Every type of {@link StoreEvents}, to check `on`'s argument. */
+const EVENT_TYPES: ReadonlySet<string> = new Set<keyof StoreEvents>([
+  'saved',
+  'commit-error',
+  'engine-lost',
+  'storage-lost',
+]);
 
 /**
  * The {@link Store} that callers hold: the same code over the inline engine and over the
@@ -226,6 +234,8 @@ export class StoreClient implements Store {
   }
 
   on<K extends keyof StoreEvents>(type: K, listener: (event: StoreEvents[K]) => void): () => void {
+    if (!EVENT_TYPES.has(type)) invalid(`type must be one of ${[...EVENT_TYPES].join(', ')}`);
+    if (typeof listener !== 'function') invalid('listener must be a function');
     return this.#events.on(type, listener);
   }
 

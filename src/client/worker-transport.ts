@@ -2,7 +2,7 @@ import { proxy, releaseProxy, transfer, transferHandlers, wrap, type Endpoint, t
 import type { EngineApi, EngineHost, EngineListener, OpenRequest, WireError } from '../protocol.js';
 import { databaseName } from '../engine/database-name.js';
 import type { MarkTransfer } from '../engine/transfer.js';
-import { fromWireError, isStoreErrorCode, StoreError, toWireError } from '../store-error.js';
+import { fromWireError, isStoreErrorCode, StoreError, toStoreError, toWireError } from '../store-error.js';
 
 interface SerializedThrow {
   isError: boolean;
@@ -24,15 +24,14 @@ export function installStoreErrorTransfer(): void {
   transferHandlers.set('throw', {
     canHandle: base.canHandle,
     serialize(thrown) {
-      const { value } = thrown as { value: unknown };
-      if (value instanceof StoreError) {
-        const serialized: SerializedThrow = {
-          isError: true,
-          value: { ...toWireError(value), stack: value.stack },
-        };
-        return [serialized, []];
-      }
-      return base.serialize(thrown);
+      // Everything an engine throws crosses as a StoreError, with its cause: the client counts
+      // on that to tell engine failures from errors its caller's values throw.
+      const value = toStoreError((thrown as { value: unknown }).value);
+      const serialized: SerializedThrow = {
+        isError: true,
+        value: { ...toWireError(value), stack: value.stack },
+      };
+      return [serialized, []];
     },
     deserialize(serialized) {
       const s = serialized as SerializedThrow;

@@ -32,7 +32,11 @@ export interface StoreOptions {
    * lost store is noticed rather than silently started empty.
    */
   acceptStorageLoss?: boolean;
-  /** How long a worker may take to start serving before `openStore` rejects 'engine-lost'. Default 2000 ms. */
+  /**
+   * How long a worker may take to start serving before `openStore` rejects 'engine-lost':
+   * 2000 ms by default for a Worker or MessagePort you pass, 15000 ms for the kit's own worker
+   * (whose failure to load, a 404, a parse error or a CSP refusal, is reported at once anyway).
+   */
   startTimeoutMs?: number;
 }
 

@@ -136,6 +136,10 @@ export class Engine implements EngineApi {
 
   async flush(): Promise<number> {
     this.#check();
+    // A write that arrived before this flush may be waiting for the database to be checked
+    // (see Connection.writable): it must be in the buffer before the flush looks at it.
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
     return this.#queue.flush('strict');
   }
 
