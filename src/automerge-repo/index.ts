@@ -10,6 +10,7 @@
  * ```
  *
  * @packageDocumentation
+ * @module larder-kit/automerge-repo
  */
 export {
   DEFAULT_SPACE,

@@ -46,7 +46,7 @@ export class LarderStorageAdapter implements StorageAdapterInterface {
    *
    * @param store - an open larder store.
    * @param options - which key space to use.
-   * @throws {@link StoreError} code 'invalid-argument' when `store` is not a larder store or
+   * @throws {@link larder-kit!StoreError} code 'invalid-argument' when `store` is not a larder store or
    * `options.space` is not a string.
    */
   constructor(store: Store, options: LarderStorageAdapterOptions = {}) {
@@ -63,7 +63,7 @@ export class LarderStorageAdapter implements StorageAdapterInterface {
    * @param name - the store's name.
    * @param options - the store's options, and which key space to use.
    * @returns the adapter.
-   * @throws {@link StoreError} as `openStore` does.
+   * @throws {@link larder-kit!StoreError} as `openStore` does.
    */
   static async open(
     name: string,

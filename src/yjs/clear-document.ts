@@ -14,7 +14,7 @@ export async function clearStored(ks: KeySpace, name: string): Promise<void> {
  *
  * @param name - the document's name.
  * @param options - the store, or a store name and options, and the key space.
- * @throws {@link StoreError} code 'invalid-argument' for a bad name or option; others when the
+ * @throws {@link larder-kit!StoreError} code 'invalid-argument' for a bad name or option; others when the
  * store cannot be opened or written.
  */
 export async function clearDocument(

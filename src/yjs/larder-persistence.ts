@@ -43,7 +43,7 @@ export interface LarderPersistenceEvents {
  *
  * @example
  * ```ts
- * import { LarderPersistence } from 'larder/yjs';
+ * import { LarderPersistence } from 'larder-kit/yjs';
  * const provider = new LarderPersistence('my-doc', ydoc);
  * await provider.whenSynced;
  * ydoc.getText('t').insert(0, 'hello');
@@ -58,7 +58,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
   /** Whether the stored updates have been applied. */
   synced = false;
   /**
-   * Resolves once the stored updates have been applied; rejects with a {@link StoreError}
+   * Resolves once the stored updates have been applied; rejects with a {@link larder-kit!StoreError}
    * (code 'closed' when the provider was destroyed first).
    */
   readonly whenSynced: Promise<LarderPersistence>;
@@ -223,7 +223,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
    * Resolves once every update the document had when it was called is committed durably, and
    * a compaction under way has finished (larder's addition: y-indexeddb has no way to tell).
    * Emits 'stored' too.
-   * @throws {@link StoreError} when loading or a write failed; code 'closed' after destroy().
+   * @throws {@link larder-kit!StoreError} when loading or a write failed; code 'closed' after destroy().
    */
   async whenStored(): Promise<void> {
     if (this.#destroyed !== undefined) throw new StoreError('closed', 'the provider was destroyed');
@@ -275,7 +275,7 @@ export class LarderPersistence extends Observable<LarderPersistenceEvents> {
    * @param key - a string, number, Date, binary or array of those, as IndexedDB keys are.
    * @param value - anything structured clone takes, except cycles.
    * @returns `key`, as y-indexeddb's does.
-   * @throws {@link StoreError} code 'invalid-argument' for a bad key or value; nothing is written.
+   * @throws {@link larder-kit!StoreError} code 'invalid-argument' for a bad key or value; nothing is written.
    */
   set(key: MetaKey, value: unknown): Promise<MetaKey> {
     return this.#meta(async (ks) => {
