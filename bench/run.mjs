@@ -14,13 +14,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
+import { chromium, firefox } from '@playwright/test';
 import { build, createServer, preview, runnerImport } from 'vite';
 import { summarize, writeReport } from './report.mjs';
 
 const root = resolve(fileURLToPath(import.meta.url), '../..');
 
-const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve', 'ref'];
+const RUNNER_STRINGS = ['suite', 'workload', 'contender', 'out', 'serve', 'ref', 'browser'];
 const RUNNER_NUMBERS = { reps: 5, warmup: 1, port: 5180, timeout: 900 };
 
 const HELP = `Usage: npm run bench -- [--key=value ...]
@@ -37,6 +37,7 @@ Runner options:
   --port=5180         the preview server's port, or the next free one
   --timeout=900       seconds allowed per phase of a case
   --headed            show the browser
+  --browser=chromium  'chromium' (default) or 'firefox' (Firefox ESR through e2e/engines/firefox-bidi-relay.mjs)
   --help              print this and exit
 
 Every other --key=number goes to the suites, e.g. --changes=10000 --batch=100 --scaleMax=1000000
@@ -55,6 +56,7 @@ function parseArgs(argv) {
     out: '',
     serve: 'build',
     ref: '',
+    browser: 'chromium',
     headed: false,
   };
   const options = {};
@@ -207,17 +209,27 @@ async function main() {
   // A profile on disk: a Playwright incognito context keeps IndexedDB in memory, which would
   // make every durability figure meaningless.
   const profile = await mkdtemp(join(tmpdir(), 'larder-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: pw.chromiumPath,
-    headless: !runner.headed,
-    args: [
-      ...pw.chromiumArgs,
-      '--js-flags=--expose-gc',
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
-  });
+  if (runner.browser !== 'chromium' && runner.browser !== 'firefox') {
+    throw new Error(`--browser is 'chromium' or 'firefox', not ${runner.browser}`);
+  }
+  const context =
+    runner.browser === 'firefox'
+      ? await firefox.launchPersistentContext(profile, {
+          channel: 'moz-firefox',
+          executablePath: join(root, 'e2e/engines/firefox-bidi-relay.mjs'),
+          headless: !runner.headed,
+        })
+      : await chromium.launchPersistentContext(profile, {
+          executablePath: pw.chromiumPath,
+          headless: !runner.headed,
+          args: [
+            ...pw.chromiumArgs,
+            '--js-flags=--expose-gc',
+            '--disable-background-timer-throttling',
+            '--disable-renderer-backgrounding',
+            '--disable-backgrounding-occluded-windows',
+          ],
+        });
   try {
     await benchmark(context, server.url, runner, options, { started, loadStart, commit });
   } finally {
