@@ -10,7 +10,9 @@ const tarball = packOnce();
 console.log(`Checking ${tarball}`);
 
 const run = (name, args) =>
-  execFileSync(fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url)), args, { stdio: 'inherit' });
+  execFileSync(fileURLToPath(new URL(`../node_modules/.bin/${name}`, import.meta.url)), args, {
+    stdio: 'inherit',
+  });
 
 run('publint', ['--strict', tarball]);
 run('attw', ['--profile', 'esm-only', tarball]);
