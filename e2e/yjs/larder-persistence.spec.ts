@@ -203,6 +203,7 @@ for (const engine of ENGINES) {
               return p.set('cycle', cycle);
             },
             () => p.get(null as unknown as string),
+            () => p.set('blob', new Blob(['would come back empty'])),
           ];
           for (const call of bad) {
             codes.push(
@@ -255,7 +256,7 @@ for (const engine of ENGINES) {
         missing: undefined,
       });
       expect(result.deleted).toBeUndefined();
-      expect(result.codes).toEqual(Array(6).fill('invalid-argument'));
+      expect(result.codes).toEqual(Array(7).fill('invalid-argument'));
       expect(result.unchanged).toBe(true);
     });
 

@@ -85,6 +85,11 @@ function tagValue(value: unknown, seen: Set<object>): Tagged {
     if (value instanceof Map)
       return ['m', ...[...value].map(([k, v]) => [tagValue(k, seen), tagValue(v, seen)])];
     if (value instanceof Set) return ['s', ...[...value].map((v) => tagValue(v, seen))];
+    // Plain objects and class instances (structured clone copies their own fields); a Blob, a
+    // RegExp or an Error would come back as an empty object, so they are refused.
+    if (Object.prototype.toString.call(value) !== '[object Object]') {
+      invalid(`a ${Object.prototype.toString.call(value).slice(8, -1)} cannot be stored as metadata`);
+    }
     const out: { [key: string]: Tagged } = {};
     for (const [k, v] of Object.entries(value)) out[k] = tagValue(v, seen);
     return ['o', out];
