@@ -1,6 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const COMLINK_ONLY_THERE = {
+  name: 'comlink',
+  message: 'Comlink belongs in worker-host.ts and client/worker-transport.ts only.',
+};
+const IDB_ONLY_THERE = { name: 'idb', message: 'idb belongs inside src/engine/ only.' };
+
 export default tseslint.config(
   {
     ignores: [
@@ -37,33 +43,21 @@ export default tseslint.config(
       },
     },
   },
+  // Thin boundaries: Comlink only in the worker host and transport, idb only in the engine. One
+  // rule per file set (a later block replaces an earlier block's list for the same rule), so the
+  // sets are disjoint.
   {
-    // Thin boundaries: Comlink only in the worker host and transport, idb only in the engine.
     files: ['src/**/*.ts'],
-    ignores: ['src/worker-host.ts', 'src/client/worker-transport.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'comlink',
-              message: 'Comlink belongs in worker-host.ts and client/worker-transport.ts only.',
-            },
-          ],
-        },
-      ],
-    },
+    ignores: ['src/engine/**', 'src/worker-host.ts', 'src/client/worker-transport.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [COMLINK_ONLY_THERE, IDB_ONLY_THERE] }] },
   },
   {
-    files: ['src/**/*.ts'],
-    ignores: ['src/engine/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'idb', message: 'idb belongs inside src/engine/ only.' }], patterns: [] },
-      ],
-    },
+    files: ['src/engine/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [COMLINK_ONLY_THERE] }] },
+  },
+  {
+    files: ['src/worker-host.ts', 'src/client/worker-transport.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [IDB_ONLY_THERE] }] },
   },
   {
     // Integrations are subpath exports: only larder-kit/automerge-repo may name automerge-repo.
