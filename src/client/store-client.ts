@@ -3,6 +3,7 @@ import type { KeySpace } from '../contracts/key-space.js';
 import type { LogStatePersistence } from '../contracts/log-state.js';
 import type { StoreChange, Unsubscribe } from '../contracts/change-feed.js';
 import type { Lease, LeaseOptions } from '../contracts/lease.js';
+import type { StorageHealth } from '../contracts/storage-health.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
@@ -28,6 +29,7 @@ import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { guardUnload } from './unload-grace.js';
 import { WriteTracker } from './write-tracker.js';
+import { checkBytesNeeded, checkHealthOptions, originStorage, toHealth } from './storage-health-client.js';
 import { checkString, invalid } from './validate.js';
 
 /** Every type of {@link StoreEvents}, to check `on`'s argument. */
@@ -241,6 +243,33 @@ export class StoreClient implements Store {
 
   flush(): Promise<number> {
     return this.#ctx.call(() => this.#api.flush());
+  }
+
+  health(options?: { docId?: string }): Promise<StorageHealth> {
+    return this.#ctx.call(async () => {
+      const docId = checkHealthOptions(options);
+      const [origin, usage] = await Promise.all([originStorage(), this.#api.usage(docId)]);
+      return toHealth(origin, usage);
+    });
+  }
+
+  requestPersistence(): Promise<boolean> {
+    return this.#ctx.call(async () => {
+      // `persist()` exists only in windows (the WebWorker lib has no such member); elsewhere
+      // report what is.
+      const storage = (typeof navigator === 'undefined' ? undefined : navigator.storage) as
+        { persist?: () => Promise<boolean> } | undefined;
+      if (typeof storage?.persist === 'function') return storage.persist();
+      return (await originStorage()).persisted ?? false;
+    });
+  }
+
+  canFit(bytes: number): Promise<boolean> {
+    return this.#ctx.call(async () => {
+      checkBytesNeeded(bytes);
+      const { available } = await originStorage();
+      return available === undefined || bytes <= available;
+    });
   }
 
   stats(): Promise<StoreStats> {

@@ -1,6 +1,7 @@
 import type { StoreError } from '../store-error.js';
 import type { StoreChange, Unsubscribe } from './change-feed.js';
 import type { Lease, LeaseOptions } from './lease.js';
+import type { StorageHealth } from './storage-health.js';
 import type { Consensus } from './consensus.js';
 import type { KeySpace } from './key-space.js';
 import type { LogStatePersistence } from './log-state.js';
@@ -200,6 +201,31 @@ export interface Store {
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds (larder's addition to the contract). */
   stats(): Promise<StoreStats>;
+  /**
+   * Resolves the storage's health in one call: the origin's usage, quota and persistence, and
+   * what this store's Persister data takes, in total and for `options.docId`, from counters
+   * the engine keeps as it writes (O(1): nothing is read but the counters).
+   * @throws {@link StoreError} code 'invalid-argument' for a bad `docId`.
+   * @example
+   * ```ts
+   * const { origin, store: mine, lowSpace } = await store.health();
+   * if (lowSpace) warn(`${origin.available} bytes left; this board takes ${mine.total}`);
+   * ```
+   */
+  health(options?: { docId?: string }): Promise<StorageHealth>;
+  /**
+   * Asks the browser to keep the origin's storage under pressure (`navigator.storage.persist()`,
+   * which may prompt or decide by engagement); resolves whether it is persisted now, false where
+   * the browser cannot say.
+   */
+  requestPersistence(): Promise<boolean>;
+  /**
+   * Tells whether `bytes` more fit in the origin's quota, before an operation that needs them
+   * (a compaction writes its snapshot before it deletes the changes); true where the browser
+   * does not report a quota.
+   * @throws {@link StoreError} code 'invalid-argument' when `bytes` is not a non-negative integer.
+   */
+  canFit(bytes: number): Promise<boolean>;
   /** Flushes, then closes the engine (and terminates a worker the kit started). */
   close(): Promise<void>;
 }

@@ -62,7 +62,10 @@ export class ChangeFeed {
 
   /** A write-behind commit of `buf` starts; {@link ChangeFeed.settle} ends it. */
   stage(buf: WriteBuffer): void {
-    if (this.#staged !== undefined) this.#end(undefined);
+    // A commit runs one transaction at a time, and the queue reports it once, at its end: one
+    // staged before this one, in the same commit, is its space-freeing part, committed first.
+    const earlier = this.#staged;
+    if (earlier !== undefined) this.#end((n) => recordBuffer(n, earlier));
     this.#staged = buf;
     this.#inflight += 1;
   }

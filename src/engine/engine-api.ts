@@ -27,8 +27,16 @@ export interface EngineApi {
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */
   stats(): Promise<StoreStats>;
+  /** Resolves the kept byte counters of the store's Persister data, and of `docId`'s. */
+  usage(docId?: string): Promise<UsageTotals>;
   /** Flushes, then closes the connection. */
   close(): Promise<void>;
+}
+
+/** Kept byte counters: the store's Persister data, and one document's when asked. */
+export interface UsageTotals {
+  store: { changes: number; document: number; syncStates: number; documents: number };
+  document: { changes: number; document: number; syncStates: number } | undefined;
 }
 
 /** Options an engine is created with: {@link StoreOptions} minus what the client handles. */

@@ -6,7 +6,7 @@ import type { IDBPDatabase } from 'idb';
 import { Connection, runIn, type Tx } from './connection.js';
 import { databaseName } from './database-name.js';
 import { ConsensusEngine } from './consensus-engine.js';
-import type { EngineApi, EngineOptions } from './engine-api.js';
+import type { EngineApi, EngineOptions, UsageTotals } from './engine-api.js';
 import { LogStateEngine } from './log-state-engine.js';
 import { LogTrackerEngine } from './log-tracker-engine.js';
 import { OpStoreEngine } from './op-store-engine.js';
@@ -18,6 +18,7 @@ import {
   writePersisterBuffer,
 } from './persister-engine.js';
 import { STORES } from './schema.js';
+import { readUsage, UsageFolder, writeUsage } from './usage-counters.js';
 import type { MarkTransfer } from './transfer.js';
 import { DEFAULT_WRITE_BEHIND, WriteBehindQueue } from './write-behind-queue.js';
 import type { WriteBuffer } from './write-buffer.js';
@@ -42,6 +43,9 @@ export class Engine implements EngineApi {
   readonly #queue: WriteBehindQueue;
   /** Tells every tab what each commit changed. */
   readonly #feed: ChangeFeed;
+  /** The documents of the write-behind commit under way, whose counters fold after it. */
+  readonly #touched = new Set<string>();
+  readonly #folds = new UsageFolder();
   #closed = false;
   #onClosed: () => void = () => undefined;
   /** Settles once {@link Engine.close} has finished. */
@@ -81,14 +85,17 @@ export class Engine implements EngineApi {
     this.#queue = new WriteBehindQueue(
       this.#conn,
       { ...DEFAULT_WRITE_BEHIND, ...req.options.writeBehind },
-      [...PERSISTER_STORES, STORES.keyValues],
+      [...PERSISTER_STORES, STORES.keyValues, STORES.usage],
       (tx, buf) => {
         feed.stage(buf);
-        return writeBuffer(tx, buf);
+        for (const docId of buf.docs.keys()) this.#touched.add(docId);
+        return writeBuffer(tx, buf, `${feed.source}:${buf.lastWrite}`);
       },
       {
         committed: (through, durability) => {
           feed.settle(true);
+          this.#folds.schedule(() => this.#conn.openNow, this.#touched);
+          this.#touched.clear();
           emit({
             type: 'committed',
             through,
@@ -99,11 +106,16 @@ export class Engine implements EngineApi {
         runFreeing: (db, buf, durability) =>
           runIn(
             db as IDBPDatabase,
-            [...PERSISTER_STORES, STORES.keyValues],
+            [...PERSISTER_STORES, STORES.keyValues, STORES.usage],
             'readwrite',
             async (tx) => {
               feed.stage(buf);
-              const writes = [...(await freePersisterSpace(tx, buf)), ...writeKeySpaces(tx, buf)];
+              for (const docId of buf.docs.keys()) this.#touched.add(docId);
+              const writes = [
+                ...writeUsage(tx, buf, `${feed.source}:${buf.lastWrite}`),
+                ...(await freePersisterSpace(tx, buf)),
+                ...writeKeySpaces(tx, buf),
+              ];
               tx.commit();
               await Promise.all(writes);
             },
@@ -111,6 +123,8 @@ export class Engine implements EngineApi {
           ),
         failed: (error, background) => {
           feed.settle(false);
+          // What did commit (a space-freeing part) left its dirty markers: the next read folds it.
+          this.#touched.clear();
           emit({
             type: 'commit-error',
             error: toWireError(error),
@@ -143,6 +157,11 @@ export class Engine implements EngineApi {
     return this.#queue.flush('strict');
   }
 
+  async usage(docId?: string): Promise<UsageTotals> {
+    this.#check();
+    return readUsage(await this.#conn.db(), docId);
+  }
+
   async stats(): Promise<StoreStats> {
     this.#check();
     return { pendingBytes: this.#queue.pendingBytes };
@@ -156,6 +175,7 @@ export class Engine implements EngineApi {
       if (this.#conn.lost === undefined) await this.#queue.flush('strict');
     } finally {
       this.#feed.close();
+      this.#folds.stop();
       await this.#conn.close();
       this.#onClosed();
     }
@@ -172,8 +192,8 @@ export class Engine implements EngineApi {
  * rather than when the task ends: a flush on pagehide runs as the page unloads, and a
  * transaction that has not asked to commit by then is aborted with the page.
  */
-async function writeBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<void> {
-  const writes = [...writePersisterBuffer(tx, buf), ...writeKeySpaces(tx, buf)];
+async function writeBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer, tag: string): Promise<void> {
+  const writes = [...writePersisterBuffer(tx, buf), ...writeKeySpaces(tx, buf), ...writeUsage(tx, buf, tag)];
   tx.commit();
   await Promise.all(writes);
 }

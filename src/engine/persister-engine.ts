@@ -3,6 +3,7 @@ import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import { changeKey, encodeChunk, repack, type ChangeChunk, type ChangeOp } from './change-chunks.js';
 import { ChangeIndex } from './change-index.js';
 import { runIn, type Connection, type Tx } from './connection.js';
+import { chunkBytes, resetChangeUsage } from './usage-counters.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { toHex, type DocBuffer, type WriteBuffer } from './write-buffer.js';
@@ -209,12 +210,14 @@ export class PersisterEngine implements PersisterEngineApi {
       const db = await this.#conn.db();
       // Read, replay and rewrite in one transaction, so a chunk another tab appends meanwhile
       // is either in the rewrite or ordered after it.
-      await runIn(db, [STORES.changes], 'readwrite', async (tx) => {
+      await runIn(db, [STORES.changes, STORES.usage], 'readwrite', async (tx) => {
         const store = tx.objectStore(STORES.changes);
         const chunks = (await store.index('doc').getAll(docId)) as ChangeChunk[];
         const writes: Promise<unknown>[] = [];
         for (const c of chunks) writes.push(store.delete(c.id as number));
-        for (const c of repack(docId, replay(chunks).entries())) writes.push(store.add(c));
+        const packed = repack(docId, replay(chunks).entries());
+        for (const c of packed) writes.push(store.add(c));
+        writes.push(...resetChangeUsage(tx, docId, chunkBytes(packed)));
         await Promise.all(writes);
       });
     };
@@ -301,15 +304,19 @@ export async function freePersisterSpace(tx: Tx<'readwrite'>, buf: WriteBuffer):
     if (d.changes.size === 0) continue;
     const removed = new Set(d.changes.keys());
     const chunks = (await changes.index('doc').getAll(docId)) as ChangeChunk[];
+    let left = 0;
     for (const chunk of chunks) {
       const kept = chunkOps(chunk).filter((op) => !removed.has(changeKey(op.actor, op.seq)));
-      if (kept.length === chunk.putSeqs.length + chunk.delSeqs.length) continue;
-      writes.push(
-        kept.length === 0
-          ? changes.delete(chunk.id as number)
-          : changes.put({ ...encodeChunk(docId, kept), id: chunk.id as number }),
-      );
+      if (kept.length === chunk.putSeqs.length + chunk.delSeqs.length) {
+        left += chunk.bytes.byteLength;
+        continue;
+      }
+      const rewritten =
+        kept.length === 0 ? undefined : { ...encodeChunk(docId, kept), id: chunk.id as number };
+      left += rewritten?.bytes.byteLength ?? 0;
+      writes.push(rewritten === undefined ? changes.delete(chunk.id as number) : changes.put(rewritten));
     }
+    writes.push(...resetChangeUsage(tx, docId, left));
   }
   return writes;
 }

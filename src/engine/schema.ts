@@ -1,4 +1,5 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import { countExistingUsage } from './usage-counters.js';
 
 /**
  * Object store names of larder's one IndexedDB schema, shared by every contract.
@@ -33,6 +34,8 @@ export const STORES = {
   meta: 'meta',
   /** Key-space entries `{ key, data, written }`, keyed by `key`: `[space, ...key path]`. */
   keyValues: 'keyValues',
+  /** Kept byte counters of the Persister's data (see usage-counters.ts). */
+  usage: 'usage',
 } as const;
 
 /** The name of one of larder's object stores. */
@@ -82,6 +85,12 @@ const STEPS: readonly Upgrade[] = [
   // request. The key is in the record, so that one `getAll` returns keys and values together.
   (db) => {
     db.createObjectStore(STORES.keyValues, { keyPath: 'key' });
+  },
+  // v6: kept byte counters, so that what a store and a document take is read without reading
+  // the data. What is stored already is counted once, here.
+  (db, tx) => {
+    db.createObjectStore(STORES.usage);
+    countExistingUsage(tx);
   },
 ];
 
