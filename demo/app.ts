@@ -175,6 +175,12 @@ class App {
           'warn',
           'busy',
         );
+      } else if (outcome.kind === 'no-space') {
+        this.#inspector.showCompactStatus(
+          `Not enough storage left to write the ${formatBytes(outcome.needed)} snapshot; nothing changed. Free some space and try again.`,
+          'warn',
+          'no-space',
+        );
       } else {
         this.#inspector.showCompactStatus(
           'Another tab finished compacting first; nothing changed here.',

@@ -29,7 +29,10 @@ export interface CompactionHistory {
 }
 
 export type CompactionOutcome =
-  { kind: 'compacted'; summary: CompactionSummary } | { kind: 'busy'; holder: string } | { kind: 'lost' };
+  | { kind: 'compacted'; summary: CompactionSummary }
+  | { kind: 'busy'; holder: string }
+  | { kind: 'no-space'; needed: number }
+  | { kind: 'lost' };
 
 /** Reads the compaction history that a document's lease carries. */
 export async function readCompactions(store: Store, docId: string): Promise<CompactionHistory> {
@@ -68,6 +71,8 @@ export async function compact(
     const doc = replica.doc;
     const included = stored.filter((c) => Automerge.hasHeads(doc, [c.hash]));
     const snapshot = Automerge.save(doc);
+    // The snapshot is written before the changes it replaces are removed: it needs room first.
+    if (!(await store.canFit(snapshot.byteLength))) return { kind: 'no-space', needed: snapshot.byteLength };
     // A fence: renewing proves the lease is still ours just before the irreversible writes.
     if (!(await held.renew())) return { kind: 'lost' };
     await persister.setDocument(snapshot);
