@@ -1,31 +1,4 @@
 import { expect, test } from '@playwright/test';
-import { addCard, expectBoard, openBoard } from './support/demo-board.js';
-
-test('a full disk is reported, the edit is kept, and it is saved once there is room', async ({
-  context,
-  page,
-}) => {
-  await openBoard(page);
-  // The service worker has cached (and pruned) what the page loaded: usage is settled.
-  await expect(page.getByTestId('offline-status')).toHaveAttribute('data-state', 'ready');
-  const origin = new URL(page.url()).origin;
-  const cdp = await context.newCDPSession(page);
-  // Chromium's own quota override: the origin gets a few KB beyond what it uses now.
-  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 4000 });
-
-  const note = 'A long note that will not fit on this disk. '.repeat(3).trim();
-  await addCard(page, 'To do', note);
-  const alert = page.getByRole('alert');
-  await expect(alert).toContainText('Storage is full');
-  await expect(page.getByTestId('save-status')).toHaveText('Not saved');
-
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  await expect(page.getByTestId('save-status')).toHaveText('Saved');
-  await expect(alert).toBeHidden();
-  await page.reload();
-  await expectBoard(page, { title: 'Team board', columns: { todo: [note], doing: [], done: [] } });
-});
 
 test('a board that cannot open says so in plain words, and reloading again is not offered as the fix', async ({
   page,
