@@ -63,9 +63,11 @@ test('the unload grace is spent once per page, only for unsaved writes, never fo
     await larder.deleteStore(b.name);
     return { clean, bfcache, unsavedTwoStores, saved };
   });
-  expect(out.clean).toBeLessThan(50);
-  expect(out.bfcache).toBeLessThan(50);
+  // The grace is a busy-wait of at least 100 ms: below that, no wait happened (the margins are
+  // for a loaded machine that preempts the page); two waits would take 200 ms or more.
+  expect(out.clean).toBeLessThan(100);
+  expect(out.bfcache).toBeLessThan(100);
   expect(out.unsavedTwoStores).toBeGreaterThanOrEqual(100);
   expect(out.unsavedTwoStores).toBeLessThan(200);
-  expect(out.saved).toBeLessThan(50);
+  expect(out.saved).toBeLessThan(100);
 });
