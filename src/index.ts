@@ -30,6 +30,7 @@ export type {
 } from './contracts/change-feed.js';
 export type { HeldLease, Lease, LeaseOptions, LeaseState } from './contracts/lease.js';
 export type { StorageHealth, StoredUsage } from './contracts/storage-health.js';
+export type { BackupSource, ImportOptions, ImportResult } from './contracts/backup.js';
 export type { Persister, StoredSizes } from './contracts/persister.js';
 export type { Consensus, CaSResult, VersionedData } from './contracts/consensus.js';
 export type { LogStatePersistence, LogStateReadOps, LogStateWriteOps } from './contracts/log-state.js';

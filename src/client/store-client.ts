@@ -4,6 +4,7 @@ import type { LogStatePersistence } from '../contracts/log-state.js';
 import type { StoreChange, Unsubscribe } from '../contracts/change-feed.js';
 import type { Lease, LeaseOptions } from '../contracts/lease.js';
 import type { StorageHealth } from '../contracts/storage-health.js';
+import type { BackupSource, ImportOptions, ImportResult } from '../contracts/backup.js';
 import type { Batch, LogTracker, Table } from '../contracts/log-tracker.js';
 import type { OpStore, OpStoreOptions } from '../contracts/op-store.js';
 import type { Persister } from '../contracts/persister.js';
@@ -29,6 +30,8 @@ import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { guardUnload } from './unload-grace.js';
 import { WriteTracker } from './write-tracker.js';
+import { readBackup } from './backup-reader.js';
+import { backupStream } from './backup-writer.js';
 import { checkBytesNeeded, checkHealthOptions, originStorage, toHealth } from './storage-health-client.js';
 import { checkString, invalid } from './validate.js';
 
@@ -269,6 +272,26 @@ export class StoreClient implements Store {
       checkBytesNeeded(bytes);
       const { available } = await originStorage();
       return available === undefined || bytes <= available;
+    });
+  }
+
+  exportBackup(): Promise<ReadableStream<Uint8Array>> {
+    return this.#ctx.call(async () => backupStream(this.name, await this.#api.exportRecords()));
+  }
+
+  importBackup(source: BackupSource, options?: ImportOptions): Promise<ImportResult> {
+    return this.#ctx.call(async () => {
+      if (options !== undefined && (typeof options !== 'object' || options === null)) {
+        invalid('options must be an object');
+      }
+      const accept = options?.acceptOtherStore ?? false;
+      if (typeof accept !== 'boolean') invalid('acceptOtherStore must be a boolean');
+      const { header, snapshot } = await readBackup(source, this.name, accept);
+      const records = await this.#api.importRecords(snapshot);
+      return {
+        records,
+        from: { store: header.store, storageId: header.storageId, exportedAt: header.exportedAt },
+      };
     });
   }
 

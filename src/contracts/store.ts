@@ -2,6 +2,7 @@ import type { StoreError } from '../store-error.js';
 import type { StoreChange, Unsubscribe } from './change-feed.js';
 import type { Lease, LeaseOptions } from './lease.js';
 import type { StorageHealth } from './storage-health.js';
+import type { BackupSource, ImportOptions, ImportResult } from './backup.js';
 import type { Consensus } from './consensus.js';
 import type { KeySpace } from './key-space.js';
 import type { LogStatePersistence } from './log-state.js';
@@ -226,6 +227,24 @@ export interface Store {
    * @throws {@link StoreError} code 'invalid-argument' when `bytes` is not a non-negative integer.
    */
   canFit(bytes: number): Promise<boolean>;
+  /**
+   * Takes a backup of the whole store, every contract, as one consistent snapshot (what is
+   * buffered is committed first): a versioned text format, one line of JSON per record between
+   * a header and a checksummed end line, encoded as the stream is read.
+   * @example
+   * ```ts
+   * const file = await new Response(await store.exportBackup()).blob(); // to download
+   * ```
+   */
+  exportBackup(): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Replaces the whole store's data with a backup's, in one transaction, after reading and
+   * checking all of it: a file that is not a larder backup, of a newer format, truncated,
+   * damaged, inconsistent, or of another store (unless `acceptOtherStore`) is refused, and the
+   * store is left as it was. Other tabs hear of it through the change feed.
+   * @throws {@link StoreError} code 'invalid-argument' naming what is wrong with the backup.
+   */
+  importBackup(source: BackupSource, options?: ImportOptions): Promise<ImportResult>;
   /** Flushes, then closes the engine (and terminates a worker the kit started). */
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import type { StoreStats } from '../contracts/store.js';
+import type { StoreSnapshot } from './backup-engine.js';
 import type { OpenResult } from '../protocol.js';
 import type { ConsensusEngineApi } from './consensus-engine.js';
 import type { KeySpaceEngineApi } from './key-space-engine.js';
@@ -27,6 +28,13 @@ export interface EngineApi {
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */
   stats(): Promise<StoreStats>;
+  /** Commits what is buffered, then reads every contract's records in one transaction. */
+  exportRecords(): Promise<StoreSnapshot>;
+  /**
+   * Commits what is buffered, then replaces every contract's records with `snapshot`'s in one
+   * transaction; resolves how many records it wrote.
+   */
+  importRecords(snapshot: StoreSnapshot): Promise<number>;
   /** Resolves the kept byte counters of the store's Persister data, and of `docId`'s. */
   usage(docId?: string): Promise<UsageTotals>;
   /** Flushes, then closes the connection. */

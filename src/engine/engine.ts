@@ -1,6 +1,7 @@
 import type { StoreStats } from '../contracts/store.js';
 import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
 import { StoreError, toWireError } from '../store-error.js';
+import { exportRecords, importRecords, type StoreSnapshot } from './backup-engine.js';
 import { ChangeFeed } from './change-feed.js';
 import type { IDBPDatabase } from 'idb';
 import { Connection, runIn, type Tx } from './connection.js';
@@ -155,6 +156,21 @@ export class Engine implements EngineApi {
     const wait = this.#conn.writable();
     if (wait !== undefined) await wait;
     return this.#queue.flush('strict');
+  }
+
+  async exportRecords(): Promise<StoreSnapshot> {
+    this.#check();
+    await this.#queue.flush('strict');
+    return exportRecords(this.#conn);
+  }
+
+  async importRecords(snapshot: StoreSnapshot): Promise<number> {
+    this.#check();
+    // Writes made before the import are committed first, so that none lands on top of it later.
+    await this.#queue.flush('strict');
+    return importRecords(this.#conn, snapshot, (fill) => {
+      void this.#feed.track(Promise.resolve(), (notice) => fill(notice));
+    });
   }
 
   async usage(docId?: string): Promise<UsageTotals> {

@@ -1,5 +1,5 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
-import { countExistingUsage } from './usage-counters.js';
+import { countExistingUsage } from './usage-upgrade.js';
 
 /**
  * Object store names of larder's one IndexedDB schema, shared by every contract.

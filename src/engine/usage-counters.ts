@@ -1,9 +1,9 @@
-import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type { IDBPDatabase } from 'idb';
 import type { StoredUsage } from '../contracts/storage-health.js';
 import type { ChangeChunk } from './change-chunks.js';
 import { runIn, type Tx } from './connection.js';
 import { STORES } from './schema.js';
-import { toHex, type WriteBuffer } from './write-buffer.js';
+import type { WriteBuffer } from './write-buffer.js';
 
 /**
  * Kept byte counters of the Persister's data, per document and per store, in the `usage`
@@ -185,51 +185,4 @@ async function fold(tx: Tx<'readwrite'>, docIds: string[]): Promise<void> {
   });
   writes.push(usage.put(sum, STORE_TOTALS));
   await Promise.all(writes);
-}
-
-/**
- * Counts what a database stored before it had counters: a schema upgrade step. It walks the
- * Persister's stores once, in the upgrade transaction, writing the items and marking every
- * document dirty, so that the first read folds them.
- */
-export function countExistingUsage(tx: IDBPTransaction<unknown, string[], 'versionchange'>): void {
-  const usage = tx.objectStore(STORES.usage);
-  const walk = async () => {
-    const writes: Promise<unknown>[] = [];
-    const chunkTotals = new Map<string, number>();
-    let cursor = await tx.objectStore(STORES.changes).openCursor();
-    while (cursor !== null) {
-      const c = cursor.value as ChangeChunk;
-      chunkTotals.set(c.doc, (chunkTotals.get(c.doc) ?? 0) + c.bytes.byteLength);
-      cursor = await cursor.continue();
-    }
-    const dirty = new Set(chunkTotals.keys());
-    for (const [docId, bytes] of chunkTotals) writes.push(usage.put(bytes, ['i', docId, 'c', 'rewritten']));
-    let doc = await tx.objectStore(STORES.documents).openCursor();
-    while (doc !== null) {
-      const docId = doc.key as string;
-      writes.push(usage.put((doc.value as Uint8Array).byteLength, ['i', docId, 'd', '']));
-      dirty.add(docId);
-      doc = await doc.continue();
-    }
-    let sync = await tx.objectStore(STORES.syncStates).openCursor();
-    while (sync !== null) {
-      const [docId, peer] = sync.key as [string, ArrayBuffer];
-      writes.push(
-        usage.put((sync.value as Uint8Array).byteLength, ['i', docId, 's', toHex(new Uint8Array(peer))]),
-      );
-      dirty.add(docId);
-      sync = await sync.continue();
-    }
-    for (const docId of dirty) writes.push(usage.put(1, ['x', docId]));
-    await Promise.all(writes);
-  };
-  // The upgrade transaction stays open while these requests chain; a failure aborts it.
-  walk().catch(() => {
-    try {
-      tx.abort();
-    } catch {
-      // Already aborted by the failure itself.
-    }
-  });
 }

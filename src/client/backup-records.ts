@@ -1,0 +1,146 @@
+import type { BackupStore } from '../engine/backup-layout.js';
+import { damaged } from './backup-codec.js';
+
+/** 16 hex digits: how counters (seqnos, entry indexes) are stored in keys. */
+const U63 = /^[0-9a-f]{16}$/;
+
+/**
+ * Checks that a decoded record is what larder stores in `store`, so that an import never
+ * writes a record that a read would choke on (a garbled or hand-made backup whose checksum was
+ * recomputed).
+ *
+ * @throws {@link StoreError} code 'invalid-argument' otherwise.
+ */
+export function checkBackupRecord(store: BackupStore, key: unknown, value: unknown, line: number): void {
+  const bad = (what: string) => damaged(`a ${store} record (line ${line}) with ${what}`);
+  if (key !== undefined && !isKey(key)) throw bad('a key IndexedDB refuses');
+  const v = value as Record<string, unknown>;
+  const obj = typeof value === 'object' && value !== null;
+  switch (store) {
+    case 'changes': {
+      const ok =
+        obj &&
+        Number.isSafeInteger(v['id']) &&
+        (v['id'] as number) > 0 &&
+        typeof v['doc'] === 'string' &&
+        Array.isArray(v['actors']) &&
+        (v['actors'] as unknown[]).every((a) => typeof a === 'string') &&
+        v['putActors'] instanceof Uint32Array &&
+        v['putSeqs'] instanceof Float64Array &&
+        v['putEnds'] instanceof Uint32Array &&
+        v['bytes'] instanceof Uint8Array &&
+        v['delActors'] instanceof Uint32Array &&
+        v['delSeqs'] instanceof Float64Array;
+      if (!ok) throw bad('missing or mistyped fields');
+      const puts = v['putSeqs'] as Float64Array;
+      const ends = v['putEnds'] as Uint32Array;
+      const actors = (v['actors'] as string[]).length;
+      if ((v['putActors'] as Uint32Array).length !== puts.length || ends.length !== puts.length) {
+        throw bad('lists of different lengths');
+      }
+      if ((v['delActors'] as Uint32Array).length !== (v['delSeqs'] as Float64Array).length) {
+        throw bad('lists of different lengths');
+      }
+      let last = 0;
+      for (const end of ends) {
+        if (end < last) throw bad('change bounds out of order');
+        last = end;
+      }
+      if (last !== (v['bytes'] as Uint8Array).byteLength) throw bad('change bounds past its bytes');
+      for (const list of [v['putActors'], v['delActors']] as Uint32Array[]) {
+        for (const a of list) if (a >= actors) throw bad('an actor index out of range');
+      }
+      return;
+    }
+    case 'documents':
+      if (typeof key !== 'string' || !(value instanceof Uint8Array)) throw bad('a mistyped key or value');
+      return;
+    case 'syncStates':
+    case 'opData':
+      if (!isPair(key, 'bytes') || !(value instanceof Uint8Array)) throw bad('a mistyped key or value');
+      return;
+    case 'consensus':
+      if (!isPair(key, 'u63') || !(value instanceof Uint8Array)) throw bad('a mistyped key or value');
+      return;
+    case 'consensusKeys':
+      if (typeof key !== 'string' || value !== true) throw bad('a mistyped key or value');
+      return;
+    case 'logState':
+      if (
+        typeof key !== 'string' ||
+        !obj ||
+        !(v['checkpoint'] instanceof Uint8Array) ||
+        !Number.isSafeInteger(v['version'])
+      ) {
+        throw bad('a mistyped key or value');
+      }
+      return;
+    case 'logEntries': {
+      const k = key as unknown[];
+      const ok =
+        Array.isArray(k) &&
+        k.length === 3 &&
+        typeof k[0] === 'string' &&
+        typeof k[1] === 'string' &&
+        typeof k[2] === 'string' &&
+        U63.test(k[2]) &&
+        obj &&
+        (v['kind'] === 'entry' || (v['kind'] === 'expunged' && v['hash'] instanceof Uint8Array));
+      if (!ok) throw bad('a mistyped key or value');
+      return;
+    }
+    case 'tables':
+      if (!Array.isArray(key) || key.length !== 2 || typeof key[0] !== 'string') throw bad('a mistyped key');
+      return;
+    case 'ops': {
+      const k = key as unknown[];
+      const ok =
+        Array.isArray(k) &&
+        k.length === 4 &&
+        obj &&
+        typeof v['space'] === 'string' &&
+        v['id'] instanceof ArrayBuffer &&
+        typeof v['loc'] === 'number' &&
+        typeof v['createdAt'] === 'number' &&
+        typeof v['storedAt'] === 'number' &&
+        typeof v['size'] === 'number' &&
+        k[0] === v['space'] &&
+        k[1] === v['createdAt'] &&
+        k[3] === v['size'];
+      if (!ok) throw bad('a mistyped key or value');
+      return;
+    }
+    case 'sliceHashes':
+      if (!Array.isArray(key) || typeof key[0] !== 'string' || !(value instanceof Uint8Array)) {
+        throw bad('a mistyped key or value');
+      }
+      return;
+    case 'keyValues': {
+      const k = v['key'] as unknown[];
+      const ok =
+        obj &&
+        Array.isArray(k) &&
+        k.length >= 2 &&
+        k.every((p) => typeof p === 'string') &&
+        v['data'] instanceof Uint8Array &&
+        typeof v['written'] === 'number';
+      if (!ok) throw bad('a mistyped key or value');
+      return;
+    }
+  }
+}
+
+/** `[string, second]`: the keys of sync states and op data (bytes) or consensus versions. */
+function isPair(key: unknown, second: 'bytes' | 'u63'): boolean {
+  if (!Array.isArray(key) || key.length !== 2 || typeof key[0] !== 'string') return false;
+  return second === 'bytes' ? key[1] instanceof ArrayBuffer : typeof key[1] === 'string' && U63.test(key[1]);
+}
+
+function isKey(key: unknown): boolean {
+  try {
+    indexedDB.cmp(key, key);
+    return true;
+  } catch {
+    return false;
+  }
+}
