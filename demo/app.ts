@@ -1,7 +1,7 @@
 import { openStore, type Persister, type Store } from '../src/index.js';
 import { startAutomerge } from './automerge.js';
 import { ActivityLine, type SaveState } from './activity-line.js';
-import { BackupError, downloadBackup, exportBackup, importBackup } from './backup.js';
+import { BackupError, downloadBackup, importIntoEmptyBoard } from './backup.js';
 import * as board from './board-doc.js';
 import { BoardReplica } from './board-replica.js';
 import { BoardView } from './board-view.js';
@@ -199,12 +199,8 @@ class App {
 
   async #export(): Promise<void> {
     try {
-      const backup = await exportBackup(this.#persister, DOC_ID);
-      const size = downloadBackup(backup);
-      this.#inspector.showBackupStatus(
-        `Exported ${backup.changes.length} changes${backup.document === null ? '' : ' and a snapshot'} (${formatBytes(size)}).`,
-        'ok',
-      );
+      const size = await downloadBackup(this.#store);
+      this.#inspector.showBackupStatus(`Exported the board (${formatBytes(size)}).`, 'ok');
     } catch (e) {
       this.#inspector.showBackupStatus(describeError(e).detail, 'error');
     }
@@ -212,9 +208,9 @@ class App {
 
   async #import(file: File): Promise<void> {
     try {
-      const { changes } = await importBackup(this.#persister, await file.text());
+      const { records } = await importIntoEmptyBoard(this.#store, DOC_ID, file);
       await this.#replica.mergeFromStorage();
-      this.#inspector.showBackupStatus(`Imported ${file.name}: ${changes} changes.`, 'ok');
+      this.#inspector.showBackupStatus(`Imported ${file.name}: ${records} records.`, 'ok');
     } catch (e) {
       const text = e instanceof BackupError ? e.message : describeError(e).detail;
       this.#inspector.showBackupStatus(text, 'error');

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { addCard, expectBoard, openBoard, readBoard, shownBytes } from './support/demo-board.js';
 
@@ -23,8 +24,8 @@ test('a backup exported from one profile imports into a fresh one as the same bo
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Export backup' }).click(),
   ]);
-  expect(download.suggestedFilename()).toMatch(/^larder-board-.*\.json$/);
-  const file = test.info().outputPath('backup.json');
+  expect(download.suggestedFilename()).toMatch(/^larder-board-.*\.larder-backup$/);
+  const file = test.info().outputPath('board.larder-backup');
   await download.saveAs(file);
 
   const fresh = await browser.newContext();
@@ -32,6 +33,19 @@ test('a backup exported from one profile imports into a fresh one as the same bo
     const other = await fresh.newPage();
     await openBoard(other);
     expect((await readBoard(other)).columns).toEqual({ todo: [], doing: [], done: [] });
+    // A damaged copy of it is refused before anything is written: the board stays empty.
+    const bytes = readFileSync(file);
+    const damaged = test.info().outputPath('damaged.larder-backup');
+    writeFileSync(damaged, Buffer.concat([bytes.subarray(0, 200), Buffer.from('X'), bytes.subarray(201)]));
+    await other.getByLabel('Import backup').setInputFiles(damaged);
+    await expect(other.getByTestId('backup-status')).toContainText('Not imported: The backup is damaged');
+    const truncated = test.info().outputPath('truncated.larder-backup');
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await other.getByLabel('Import backup').setInputFiles(truncated);
+    await expect(other.getByTestId('backup-status')).toContainText('truncated');
+    expect((await readBoard(other)).columns).toEqual({ todo: [], doing: [], done: [] });
+    expect(await shownBytes(other, 'changes-bytes')).toBe(0);
+
     await other.getByLabel('Import backup').setInputFiles(file);
     await expect(other.getByTestId('backup-status')).toContainText('Imported');
     await expectBoard(other, board);
