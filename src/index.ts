@@ -10,6 +10,7 @@ export { serveEngine } from './worker-host.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
 export type {
   Durability,
+  CorruptRecord,
   LostWrite,
   SaveStatus,
   Store,

@@ -7,6 +7,7 @@
  * returns. Events go engine → client through the {@link EngineListener} passed to `open`.
  * Errors cross as {@link WireError}: Comlink's own "throw" handler would drop `code` and `cause`.
  */
+import type { CorruptRecord } from './contracts/store.js';
 import type { WireError } from './store-error.js';
 import type { EngineApi, EngineOptions } from './engine/engine-api.js';
 
@@ -19,7 +20,9 @@ export type EngineEvent =
   /** A commit failed; its writes are buffered again. `background` when no caller awaited it. */
   | { type: 'commit-error'; error: WireError; background: boolean; pendingBytes: number }
   /** The database was deleted or cleared under the engine; it will not recreate it. */
-  | { type: 'storage-lost'; error: WireError };
+  | { type: 'storage-lost'; error: WireError }
+  /** A stored record failed its check on read and was moved to the quarantine. */
+  | { type: 'corruption'; record: CorruptRecord };
 
 /** Receives an engine's events; across a worker, a Comlink proxy of the client's function. */
 export type EngineListener = (event: EngineEvent) => void;

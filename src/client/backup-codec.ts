@@ -1,5 +1,7 @@
 import { StoreError } from '../store-error.js';
 
+export { Crc32 } from '../crc32.js';
+
 /**
  * Stored values as JSON, and back: what IndexedDB's structured clone stores (bytes, bigints,
  * dates, maps, sets, nested arrays and objects), tagged where JSON has no form of its own, so
@@ -185,31 +187,4 @@ function fromBase64(b64: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
   return out;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE), computed in steps: feed it every byte in order, then read `value`. */
-export class Crc32 {
-  #crc = 0xffffffff;
-
-  update(bytes: Uint8Array): void {
-    let c = this.#crc;
-    for (let i = 0; i < bytes.length; i++)
-      c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
-    this.#crc = c;
-  }
-
-  /** The checksum so far, as 8 hex digits. */
-  get value(): string {
-    return ((this.#crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, '0');
-  }
 }

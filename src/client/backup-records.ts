@@ -1,4 +1,5 @@
 import type { BackupStore } from '../engine/backup-layout.js';
+import { chunkProblem } from '../engine/change-chunks.js';
 import { damaged } from './backup-codec.js';
 
 /** 16 hex digits: how counters (seqnos, entry indexes) are stored in keys. */
@@ -18,38 +19,9 @@ export function checkBackupRecord(store: BackupStore, key: unknown, value: unkno
   const obj = typeof value === 'object' && value !== null;
   switch (store) {
     case 'changes': {
-      const ok =
-        obj &&
-        Number.isSafeInteger(v['id']) &&
-        (v['id'] as number) > 0 &&
-        typeof v['doc'] === 'string' &&
-        Array.isArray(v['actors']) &&
-        (v['actors'] as unknown[]).every((a) => typeof a === 'string') &&
-        v['putActors'] instanceof Uint32Array &&
-        v['putSeqs'] instanceof Float64Array &&
-        v['putEnds'] instanceof Uint32Array &&
-        v['bytes'] instanceof Uint8Array &&
-        v['delActors'] instanceof Uint32Array &&
-        v['delSeqs'] instanceof Float64Array;
-      if (!ok) throw bad('missing or mistyped fields');
-      const puts = v['putSeqs'] as Float64Array;
-      const ends = v['putEnds'] as Uint32Array;
-      const actors = (v['actors'] as string[]).length;
-      if ((v['putActors'] as Uint32Array).length !== puts.length || ends.length !== puts.length) {
-        throw bad('lists of different lengths');
-      }
-      if ((v['delActors'] as Uint32Array).length !== (v['delSeqs'] as Float64Array).length) {
-        throw bad('lists of different lengths');
-      }
-      let last = 0;
-      for (const end of ends) {
-        if (end < last) throw bad('change bounds out of order');
-        last = end;
-      }
-      if (last !== (v['bytes'] as Uint8Array).byteLength) throw bad('change bounds past its bytes');
-      for (const list of [v['putActors'], v['delActors']] as Uint32Array[]) {
-        for (const a of list) if (a >= actors) throw bad('an actor index out of range');
-      }
+      const problem = chunkProblem(value);
+      if (problem !== undefined) throw bad(`a chunk whose ${problem.replace(/^its /, '')}`);
+      if (!Number.isSafeInteger(v['id']) || (v['id'] as number) <= 0) throw bad('a bad id');
       return;
     }
     case 'documents':

@@ -41,6 +41,7 @@ const EVENT_TYPES: ReadonlySet<string> = new Set<keyof StoreEvents>([
   'commit-error',
   'engine-lost',
   'storage-lost',
+  'corruption',
 ]);
 
 /**
@@ -138,6 +139,9 @@ export class StoreClient implements Store {
         break;
       case 'storage-lost':
         this.#fail('storage-lost', fromWireError(event.error));
+        break;
+      case 'corruption':
+        this.#events.emit('corruption', event.record);
         break;
     }
   }

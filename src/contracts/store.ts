@@ -84,6 +84,26 @@ export interface SaveStatus {
   lastStrictCommit: number | undefined;
 }
 
+/**
+ * A stored record that failed its check on read (its checksum or its shape), and was moved to
+ * the database's `quarantine` object store instead of failing every read of its document.
+ */
+export interface CorruptRecord {
+  /** What kind of record: a chunk of a Persister document's changes. */
+  kind: 'changes';
+  /** The document it belonged to: the rest of it still loads. */
+  docId: string;
+  /** Its key in the database (the `changes` store), also kept in the quarantine. */
+  record: number;
+  /** What is wrong with it. */
+  reason: string;
+  /**
+   * The changes it held, as far as its lists can still be read (they may be damaged too):
+   * fetch these again from a peer. `undefined` when nothing can be read.
+   */
+  lost: Array<{ actor: string; seq: number }> | undefined;
+}
+
 /** The events of a {@link Store}, by type, and what a listener receives. */
 export interface StoreEvents {
   /**
@@ -91,6 +111,11 @@ export interface StoreEvents {
    * microtask. Show "Saving…"/"Saved" from it instead of polling `stats()`.
    */
   saved: SaveStatus;
+  /**
+   * A read found a corrupt record and moved it to the quarantine; the rest of its document
+   * loads without it. Reported once, by the store whose read moved it.
+   */
+  corruption: CorruptRecord;
   /**
    * A background (write-behind) commit failed. Its writes stay buffered and are retried by the
    * next write or flush; `error.code` is 'quota-exceeded' when the disk is full.

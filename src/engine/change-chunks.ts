@@ -1,3 +1,5 @@
+import { crc32Of } from '../crc32.js';
+
 /**
  * One stored record of the `changes` store: the changes of one document written by one flush,
  * packed into a single buffer.
@@ -19,6 +21,11 @@ export interface ChangeChunk {
   /** Per removal: index into `actors` and seq. */
   delActors: Uint32Array;
   delSeqs: Float64Array;
+  /**
+   * CRC-32 of everything above (see {@link chunkChecksum}), checked on every read. Chunks
+   * written before larder kept checksums have none; their shape is still checked.
+   */
+  crc?: number;
 }
 
 /** A buffered change: `bytes` undefined means removed. */
@@ -80,7 +87,60 @@ export function encodeChunk(doc: string, ops: Iterable<ChangeOp>): ChangeChunk {
     chunk.delActors[i] = actorIndex.get(op.actor) as number;
     chunk.delSeqs[i] = op.seq;
   });
+  chunk.crc = chunkChecksum(chunk);
   return chunk;
+}
+
+/** The CRC-32 of a chunk's content: its docId, actors and every list, as bytes. */
+export function chunkChecksum(c: ChangeChunk): number {
+  const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const text = new TextEncoder().encode(JSON.stringify([c.doc, c.actors]));
+  return crc32Of([
+    text,
+    bytes(c.putActors),
+    bytes(c.putSeqs),
+    bytes(c.putEnds),
+    bytes(c.bytes),
+    bytes(c.delActors),
+    bytes(c.delSeqs),
+  ]);
+}
+
+/**
+ * What is wrong with a stored `changes` record, or `undefined` when it is a sound chunk: the
+ * shape a replay relies on, and the checksum when it has one.
+ */
+export function chunkProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'it is not a chunk of changes';
+  const v = value as Record<string, unknown>;
+  const typed =
+    typeof v['doc'] === 'string' &&
+    Array.isArray(v['actors']) &&
+    (v['actors'] as unknown[]).every((a) => typeof a === 'string') &&
+    v['putActors'] instanceof Uint32Array &&
+    v['putSeqs'] instanceof Float64Array &&
+    v['putEnds'] instanceof Uint32Array &&
+    v['bytes'] instanceof Uint8Array &&
+    v['delActors'] instanceof Uint32Array &&
+    v['delSeqs'] instanceof Float64Array &&
+    (v['crc'] === undefined || typeof v['crc'] === 'number');
+  if (!typed) return 'fields are missing or of the wrong type';
+  const c = value as ChangeChunk;
+  const n = c.putSeqs.length;
+  if (c.putActors.length !== n || c.putEnds.length !== n || c.delActors.length !== c.delSeqs.length) {
+    return 'its lists have different lengths';
+  }
+  let last = 0;
+  for (const end of c.putEnds) {
+    if (end < last) return 'its change bounds are out of order';
+    last = end;
+  }
+  if (last !== c.bytes.byteLength) return 'its change bounds do not match its bytes';
+  for (const list of [c.putActors, c.delActors]) {
+    for (const a of list) if (a >= c.actors.length) return 'an actor index is out of range';
+  }
+  if (c.crc !== undefined && c.crc !== chunkChecksum(c)) return 'its checksum does not match its content';
+  return undefined;
 }
 
 /** The largest chunk compaction writes; bigger documents are rewritten as several chunks. */

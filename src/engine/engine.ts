@@ -135,7 +135,11 @@ export class Engine implements EngineApi {
         },
       },
     );
-    this.persister = new PersisterEngine(this.#conn, mark, this.#queue);
+    this.persister = new PersisterEngine(this.#conn, mark, this.#queue, (found) => {
+      for (const { docId, record, reason, lost } of found) {
+        emit({ type: 'corruption', record: { kind: 'changes', docId, record, reason, lost } });
+      }
+    });
     this.consensus = new ConsensusEngine(this.#conn, mark, feed);
     this.logState = new LogStateEngine(this.#conn, mark, feed);
     this.logTracker = new LogTrackerEngine(this.#conn, mark, feed);

@@ -1,9 +1,17 @@
 import type { StoredSizes } from '../contracts/persister.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
-import { changeKey, encodeChunk, repack, type ChangeChunk, type ChangeOp } from './change-chunks.js';
+import {
+  changeKey,
+  chunkProblem,
+  encodeChunk,
+  repack,
+  type ChangeChunk,
+  type ChangeOp,
+} from './change-chunks.js';
 import { ChangeIndex } from './change-index.js';
 import { runIn, type Connection, type Tx } from './connection.js';
 import { chunkBytes, resetChangeUsage } from './usage-counters.js';
+import { quarantineChunks, sortChunks, type CorruptChunk } from './chunk-quarantine.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { toHex, type DocBuffer, type WriteBuffer } from './write-buffer.js';
@@ -46,17 +54,27 @@ export class PersisterEngine implements PersisterEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
   readonly #queue: WriteBehindQueue;
+  readonly #onCorrupt: (found: CorruptChunk[]) => void;
   #compacting = new Set<string>();
+  /** Corrupt chunks being moved to the quarantine, by record key: each is moved once. */
+  #quarantining = new Set<number>();
 
   /**
    * @param conn - the engine's connection.
    * @param mark - how results' buffers are marked for transfer.
    * @param queue - the engine's write-behind queue, shared with the other buffered parts.
+   * @param onCorrupt - told of the corrupt chunks this engine moved to the quarantine.
    */
-  constructor(conn: Connection, mark: MarkTransfer, queue: WriteBehindQueue) {
+  constructor(
+    conn: Connection,
+    mark: MarkTransfer,
+    queue: WriteBehindQueue,
+    onCorrupt: (found: CorruptChunk[]) => void = () => undefined,
+  ) {
     this.#conn = conn;
     this.#mark = mark;
     this.#queue = queue;
+    this.#onCorrupt = onCorrupt;
   }
 
   async insertChanges(
@@ -191,15 +209,34 @@ export class PersisterEngine implements PersisterEngineApi {
     const [chunks, overlay] = await this.#read(
       docId,
       [STORES.changes],
-      (tx) => tx.objectStore(STORES.changes).index('doc').getAll(docId) as Promise<ChangeChunk[]>,
+      (tx) => tx.objectStore(STORES.changes).index('doc').getAll(docId) as Promise<unknown[]>,
     );
-    const live = replay(chunks);
+    // A chunk that fails its check is left out, and moved out of the way: the rest still loads.
+    const { sound, corrupt } = sortChunks(docId, chunks);
+    if (corrupt.length > 0) this.#quarantine(corrupt);
+    const live = replay(sound);
     const dead = live.deadBytes;
     if (chunks.length > COMPACT_CHUNKS || (dead > COMPACT_DEAD_BYTES && dead > live.liveBytes)) {
       this.#compact(docId);
     }
     for (const d of overlay) for (const op of d.changes.values()) live.apply(op);
     return live;
+  }
+
+  /** Moves corrupt chunks to the quarantine in the background, and reports those it moved. */
+  #quarantine(found: CorruptChunk[]): void {
+    const fresh = found.filter((c) => !this.#quarantining.has(c.record));
+    if (fresh.length === 0) return;
+    for (const c of fresh) this.#quarantining.add(c.record);
+    quarantineChunks(this.#conn, fresh)
+      .then((moved) => {
+        if (moved.length > 0) this.#onCorrupt(moved);
+      })
+      // Not moved: the next read finds them again and retries.
+      .catch(() => undefined)
+      .finally(() => {
+        for (const c of fresh) this.#quarantining.delete(c.record);
+      });
   }
 
   /** Rewrites a document's chunks as few dense ones, in the background. */
@@ -212,7 +249,9 @@ export class PersisterEngine implements PersisterEngineApi {
       // is either in the rewrite or ordered after it.
       await runIn(db, [STORES.changes, STORES.usage], 'readwrite', async (tx) => {
         const store = tx.objectStore(STORES.changes);
-        const chunks = (await store.index('doc').getAll(docId)) as ChangeChunk[];
+        const { sound: chunks, corrupt } = sortChunks(docId, await store.index('doc').getAll(docId));
+        // The quarantine moves corrupt chunks first; a rewrite now would delete them unread.
+        if (corrupt.length > 0) return;
         const writes: Promise<unknown>[] = [];
         for (const c of chunks) writes.push(store.delete(c.id as number));
         const packed = repack(docId, replay(chunks).entries());
@@ -306,6 +345,8 @@ export async function freePersisterSpace(tx: Tx<'readwrite'>, buf: WriteBuffer):
     const chunks = (await changes.index('doc').getAll(docId)) as ChangeChunk[];
     let left = 0;
     for (const chunk of chunks) {
+      // A corrupt chunk is the quarantine's, which the next read of the document starts.
+      if (chunkProblem(chunk) !== undefined) continue;
       const kept = chunkOps(chunk).filter((op) => !removed.has(changeKey(op.actor, op.seq)));
       if (kept.length === chunk.putSeqs.length + chunk.delSeqs.length) {
         left += chunk.bytes.byteLength;

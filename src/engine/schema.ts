@@ -36,6 +36,8 @@ export const STORES = {
   keyValues: 'keyValues',
   /** Kept byte counters of the Persister's data (see usage-counters.ts). */
   usage: 'usage',
+  /** Records that failed their check on read, moved out of the way (see chunk-quarantine.ts). */
+  quarantine: 'quarantine',
 } as const;
 
 /** The name of one of larder's object stores. */
@@ -91,6 +93,11 @@ const STEPS: readonly Upgrade[] = [
   (db, tx) => {
     db.createObjectStore(STORES.usage);
     countExistingUsage(tx);
+  },
+  // v7: the quarantine of records that fail their check, so one bad record never bricks a
+  // document again (automerge-repo#60).
+  (db) => {
+    db.createObjectStore(STORES.quarantine, { autoIncrement: true });
   },
 ];
 
