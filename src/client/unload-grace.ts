@@ -13,8 +13,7 @@ const stores = new Set<UnloadingStore>();
 let installed = false;
 
 /**
- * Flushes every open store of this page on `beforeunload`, `pagehide` and `freeze`; on the last two,
- * once for the whole
+ * Flushes every open store of this page on `pagehide` and `freeze`, then, once for the whole
  * page and only when some store has unsaved writes, holds the page {@link UNLOAD_GRACE_MS}.
  *
  * @remarks
@@ -39,17 +38,6 @@ export function guardUnload(store: UnloadingStore): () => void {
       onUnload((e as Event & { persisted?: boolean }).persisted === true),
     );
     doc.addEventListener('freeze', () => onUnload(false));
-    // WebKit never commits an IndexedDB transaction that starts during pagehide, and fires
-    // pagehide before visibilitychange, so a flush there comes too late (0 of 48 unflushed writes
-    // kept, docs/engines.md). beforeunload comes earlier, on reloads, link navigations and a
-    // person closing the tab: a flush started there committed 6 of 6 on reload and link (both
-    // engines) and on close (inline), 3 of 6 on close (worker). No busy-wait there: in WebKit a
-    // worker's IndexedDB requests pass through the page's main thread, so holding that thread
-    // stopped the worker's commit (0 of 6 on close with the 100 ms wait). Chromium and Firefox
-    // keep passing unload.spec.ts with it.
-    win.addEventListener('beforeunload', () => {
-      for (const store of stores) store.flush();
-    });
   }
   stores.add(store);
   return () => void stores.delete(store);
