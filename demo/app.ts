@@ -1,4 +1,4 @@
-import { openStore, type Persister, type Store } from '../src/index.js';
+import { openStore, type Persister, type SaveStatus, type Store, type StoreChange } from '../src/index.js';
 import { startAutomerge } from './automerge.js';
 import { ActivityLine, type SaveState } from './activity-line.js';
 import { BackupError, downloadBackup, importIntoEmptyBoard } from './backup.js';
@@ -10,6 +10,8 @@ import { formatBytes } from './dom.js';
 import { InspectorView } from './inspector-view.js';
 import { cacheLoadedUrls, registerServiceWorker } from './offline.js';
 import { OriginStoragePanel } from './origin-storage-panel.js';
+import { FeedLog } from './feed-log.js';
+import { BackupBeforeResetError, resetBoard } from './reset-board.js';
 import { describeError, Shell } from './shell.js';
 import { pruneSyncStates } from './sync-states.js';
 import { claimTabId } from './tab-identity.js';
@@ -22,19 +24,23 @@ export const DOC_ID = 'board';
 /** Starts the app: service worker, Automerge, the store, the board, the views. */
 export async function startApp(): Promise<void> {
   const shell = new Shell();
+  let store: Store | undefined;
   try {
     const [controlled] = await Promise.all([registerServiceWorker(), startAutomerge()]);
     const tabId = await claimTabId();
     // Typing makes a change per keystroke: a second of write-behind folds them into one
     // transaction, and larder flushes when the tab is hidden or closed.
-    const store = await openStore(STORE_NAME, { writeBehind: { maxDelayMs: 1000 } });
+    store = await openStore(STORE_NAME, { writeBehind: { maxDelayMs: 1000 } });
     const persister = store.persister(DOC_ID);
     await pruneSyncStates(persister);
     const replica = await BoardReplica.open(persister);
     new App(shell, store, persister, replica, tabId).start(controlled);
     shell.ready();
   } catch (e) {
-    shell.fatal(describeError(e));
+    // A board that cannot load (a damaged snapshot, a change this Automerge cannot read) would
+    // otherwise leave clearing site data as the only way out.
+    const opened = store;
+    shell.fatal(describeError(e), (backUp) => resetBoard(STORE_NAME, opened, backUp));
   }
 }
 
@@ -49,8 +55,9 @@ class App {
   readonly #originStorage = new OriginStoragePanel();
   readonly #inspector: InspectorView;
   readonly #sync: TabSync;
+  readonly #feed = new FeedLog();
   #saveFailed = false;
-  #pendingPolls = 0;
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(shell: Shell, store: Store, persister: Persister, replica: BoardReplica, tabId: string) {
     this.#shell = shell;
@@ -81,8 +88,10 @@ class App {
         compact: () => void this.#compact(),
         exportBackup: () => void this.#export(),
         importBackup: (file) => void this.#import(file),
+        reset: () => void this.#reset(),
       },
       this.#originStorage.element,
+      this.#feed.element,
     );
     this.#sync = new TabSync(
       replica,
@@ -106,10 +115,26 @@ class App {
       this.#report(e);
     });
     replica.beforeMerge((doc) => this.#board.holdSelection(doc));
-    replica.subscribe((doc) => {
-      this.#board.render(doc);
-      this.#showSave('saving');
+    replica.subscribe((doc) => this.#board.render(doc));
+    // What is saved, from larder's own reports: no polling, and the chip and the inspector read
+    // the same numbers.
+    const store = this.#store;
+    store.on('saved', (status) => this.#onSaveStatus(status));
+    store.on('commit-error', ({ error }) => {
+      this.#saveFailed = true;
+      this.#showSave('failed');
+      this.#report(error);
     });
+    for (const type of ['storage-lost', 'engine-lost'] as const) {
+      store.on(type, ({ error }) => {
+        // This tab's board is no longer stored: it must not sync its copy back into the tabs
+        // that start afresh (after a reset in another tab, that would undo the reset).
+        void this.#sync.stop();
+        this.#shell.fatal(describeError(error), (backUp) => resetBoard(STORE_NAME, undefined, backUp));
+      });
+    }
+    // The change feed: every commit to this store, from this tab or another, as it happens.
+    store.subscribe((change) => this.#onCommitted(change));
     this.#board.render(replica.doc);
     this.#inspector.showTabs([]);
     this.#sync.start();
@@ -119,12 +144,12 @@ class App {
     addEventListener('beforeunload', () => void this.#store.flush());
     // A page restored from the back/forward cache said goodbye to its peers: start afresh.
     addEventListener('pageshow', (e) => e.persisted && location.reload());
-    void this.#refresh(true);
-    setInterval(() => document.visibilityState === 'visible' && void this.#refresh(false), 1000);
+    this.#onSaveStatus(store.saveStatus());
+    void this.#refresh();
     setInterval(() => document.visibilityState === 'visible' && void this.#originStorage.refresh(), 5000);
     void this.#originStorage.refresh();
     document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') void this.#refresh(false);
+      if (document.visibilityState === 'visible') void this.#refresh();
     });
     if (controlled) void cacheLoadedUrls().then((state) => this.#showOffline(state));
     else this.#showOffline('serviceWorker' in navigator ? 'failed' : 'unsupported');
@@ -193,7 +218,7 @@ class App {
       this.#inspector.showCompactStatus(`${problem.title}: ${problem.detail}`, 'error', 'error');
     } finally {
       this.#inspector.setCompacting(false);
-      void this.#refresh(true);
+      void this.#refresh();
     }
   }
 
@@ -215,40 +240,66 @@ class App {
       const text = e instanceof BackupError ? e.message : describeError(e).detail;
       this.#inspector.showBackupStatus(text, 'error');
     } finally {
-      void this.#refresh(true);
+      void this.#refresh();
     }
   }
 
-  async #refresh(force: boolean): Promise<void> {
+  /** "Back up and reset this board" in the inspector: the same way out as the error screen's. */
+  async #reset(): Promise<void> {
+    this.#inspector.showBackupStatus('Backing up before the reset…', 'info');
     try {
-      const [sizes, peers, stats] = await Promise.all([
+      await this.#sync.stop();
+      await resetBoard(STORE_NAME, this.#store);
+      location.reload();
+    } catch (e) {
+      const text =
+        e instanceof BackupBeforeResetError
+          ? `The backup failed, so nothing was deleted: ${e.message}`
+          : describeError(e).detail;
+      this.#inspector.showBackupStatus(text, 'error');
+    }
+  }
+
+  /** What larder has not saved changed: the chip, the inspector, and the full-disk warning. */
+  #onSaveStatus(status: SaveStatus): void {
+    const pending = status.unsavedBytes > 0 || this.#replica.unsaved > 0;
+    const state = this.#saveFailed && pending ? 'failed' : pending ? 'saving' : 'saved';
+    this.#inspector.showPending(status.unsavedBytes, state);
+    this.#showSave(state);
+    if (status.unsavedBytes === 0 && this.#replica.unsaved > 0) {
+      // Changes the Persister refused earlier: larder's queue is clear, so hand them over again.
+      this.#replica.retrySave();
+    }
+    if (!pending && this.#saveFailed) {
+      // Everything refused earlier is on disk now: the full-disk warning no longer applies.
+      this.#saveFailed = false;
+      if (this.#shell.problem === undefined || this.#shell.problem.code === 'quota-exceeded') {
+        this.#shell.resolveProblem();
+      }
+    }
+  }
+
+  /** A commit landed, here or in another tab: log it, and redraw what it changed. */
+  #onCommitted(change: StoreChange): void {
+    this.#feed.add(change);
+    // Notices come coalesced already; a short debounce keeps a burst of typing to one redraw.
+    if (change.documents.has(DOC_ID) || change.consensus.size > 0) {
+      clearTimeout(this.#refreshTimer);
+      this.#refreshTimer = setTimeout(() => void this.#refresh(), 150);
+    }
+  }
+
+  /** Reads what the inspector shows: the board's sizes, its sync states, the compactions. */
+  async #refresh(): Promise<void> {
+    try {
+      const [sizes, peers, compactions] = await Promise.all([
         this.#persister.sizes(),
         this.#persister.getPeerIds(),
-        this.#store.stats(),
+        readCompactions(this.#store, DOC_ID),
       ]);
       this.#inspector.showSizes(sizes, peers.length);
-      const pending = stats.pendingBytes > 0 || this.#replica.unsaved > 0;
-      const state = this.#saveFailed && pending ? 'failed' : pending ? 'saving' : 'saved';
-      this.#inspector.showPending(stats.pendingBytes, state);
-      this.#showSave(state);
-      if (!pending && this.#saveFailed) {
-        // Everything refused earlier is on disk now: the full-disk warning no longer applies.
-        this.#saveFailed = false;
-        if (this.#shell.problem === undefined || this.#shell.problem.code === 'quota-exceeded') {
-          this.#shell.resolveProblem();
-        }
-      }
-      // Write-behind commits in the background; a commit that fails (a full disk) keeps its
-      // writes buffered and reports on the next flush. Ask for one when bytes stay pending.
-      this.#pendingPolls = pending ? this.#pendingPolls + 1 : 0;
-      if (this.#pendingPolls >= 3 || (force && pending)) {
-        this.#replica.retrySave();
-        await this.#store.flush();
-      }
-      this.#inspector.showCompactions(await readCompactions(this.#store, DOC_ID), this.#tabId);
+      this.#inspector.showCompactions(compactions, this.#tabId);
     } catch (e) {
-      this.#saveFailed = true;
-      this.#showSave('failed');
       this.#report(e);
     }
   }

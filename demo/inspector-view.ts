@@ -7,6 +7,8 @@ export interface InspectorActions {
   compact(): void;
   exportBackup(): void;
   importBackup(file: File): void;
+  /** Back up, then delete the board's storage and start an empty board. */
+  reset(): void;
 }
 
 /** The storage inspector: what larder keeps for the board, and the tools that act on it. */
@@ -27,8 +29,9 @@ export class InspectorView {
    * @param root - the inspector's element.
    * @param actions - what the buttons do.
    * @param originStorage - the panel about the whole origin's storage, placed among the others.
+   * @param feed - the live list of what larder committed (see feed-log.ts).
    */
-  constructor(root: HTMLElement, actions: InspectorActions, originStorage: HTMLElement) {
+  constructor(root: HTMLElement, actions: InspectorActions, originStorage: HTMLElement, feed: HTMLElement) {
     const stat = (label: string, swatch: string | undefined, testId: string) => {
       const dd = h('dd', { 'data-testid': testId, 'data-bytes': 0 }, '–');
       return [
@@ -68,7 +71,8 @@ export class InspectorView {
     this.#backupStatus = h('p', { class: 'note', role: 'status', 'data-testid': 'backup-status' });
     const file = h('input', {
       type: 'file',
-      accept: '.json,application/json',
+      // What "Export backup" downloads (backup.ts), and JSON from earlier versions of the demo.
+      accept: '.larder-backup,.json,application/json',
       class: 'visually-hidden',
       onChange: () => {
         const chosen = file.files?.[0];
@@ -118,7 +122,7 @@ export class InspectorView {
         h(
           'p',
           { class: 'muted' },
-          'A file with the snapshot, every change and the sync states. Import it into an empty board.',
+          'A file with the snapshot, every change and the sync states. Import it into an empty board; resetting downloads one first, then empties this board in every tab.',
         ),
         h(
           'div',
@@ -129,10 +133,24 @@ export class InspectorView {
             'Export backup',
           ),
           h('label', { class: 'btn file' }, 'Import backup', file),
+          h(
+            'button',
+            { class: 'btn danger', type: 'button', onClick: () => actions.reset() },
+            'Back up and reset',
+          ),
         ),
         this.#backupStatus,
       ),
       panel('Tabs and offline', this.#tabs, this.#offline),
+      panel(
+        'Live activity',
+        h(
+          'p',
+          { class: 'muted' },
+          'What larder commits, in this tab and in the others, as its change feed reports it.',
+        ),
+        feed,
+      ),
     );
   }
 

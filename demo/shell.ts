@@ -1,5 +1,6 @@
 import { isStoreError } from '../src/index.js';
 import { h } from './dom.js';
+import { BackupBeforeResetError } from './reset-board.js';
 
 /** What to tell people about an error, and what they can do. */
 export interface Problem {
@@ -72,6 +73,63 @@ export function describeError(e: unknown, compact?: () => void): Problem {
   };
 }
 
+/**
+ * Backs the board up and deletes it (`backUp` false: deletes it without a backup); rejects with
+ * a {@link BackupBeforeResetError} when the backup failed and nothing was deleted.
+ */
+export type ResetAction = (backUp: boolean) => Promise<void>;
+
+/**
+ * The error screen's way out when nothing else helps: back up and reset the board. A backup
+ * that fails is said, and only then is a reset without one offered.
+ */
+function resetSection(reset: ResetAction): HTMLElement {
+  const status = h('p', { class: 'note', role: 'status', 'data-testid': 'reset-status' });
+  const section = h(
+    'div',
+    { class: 'reset', 'data-testid': 'reset' },
+    h(
+      'p',
+      { class: 'muted' },
+      'If the board keeps failing to open, start over: a backup file of everything stored is downloaded first, and can be imported later.',
+    ),
+  );
+  const run = async (backUp: boolean, button: HTMLButtonElement) => {
+    button.disabled = true;
+    status.textContent = backUp ? 'Backing up…' : 'Resetting…';
+    try {
+      await reset(backUp);
+      status.textContent = 'Reset. Starting an empty board…';
+      location.reload();
+    } catch (e) {
+      button.disabled = false;
+      if (e instanceof BackupBeforeResetError) {
+        status.textContent = `The backup failed, so nothing was deleted: ${e.message}`;
+        if (section.querySelector('[data-without-backup]') === null) section.append(withoutBackup);
+      } else {
+        status.textContent = `The reset failed: ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+  };
+  const withBackup: HTMLButtonElement = h(
+    'button',
+    { class: 'btn', type: 'button', onClick: () => void run(true, withBackup) },
+    'Back up and reset this board',
+  );
+  const withoutBackup: HTMLButtonElement = h(
+    'button',
+    {
+      class: 'btn danger',
+      type: 'button',
+      'data-without-backup': true,
+      onClick: () => void run(false, withoutBackup),
+    },
+    'Reset without a backup',
+  );
+  section.append(withBackup, status);
+  return section;
+}
+
 /** Remembers, across the reload that the error screen's button starts, which error it was. */
 const RETRIED_KEY = 'larder-demo/retried-error';
 
@@ -123,7 +181,7 @@ export class Shell {
    * same error comes back right after that reload, reloading again would only loop, so the
    * screen says what else to try instead of offering the button again.
    */
-  fatal(problem: Problem): void {
+  fatal(problem: Problem, reset?: ResetAction): void {
     this.#app.dataset['state'] = 'error';
     const screen = byId('fatal');
     // An error with no code of its own is a browser's or a library's: its message is for the
@@ -172,6 +230,7 @@ export class Shell {
             h('summary', {}, 'Technical details'),
             h('code', {}, problem.technical),
           ),
+      reset === undefined ? '' : resetSection(reset),
     );
   }
 

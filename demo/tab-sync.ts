@@ -69,10 +69,12 @@ export class TabSync {
     this.#timer = setInterval(() => this.#heartbeat(), HEARTBEAT_MS);
   }
 
-  /** Says goodbye and writes every peer's sync state; the caller flushes the store after. */
+  /** Says goodbye, stops listening and writes every peer's sync state; the caller flushes the store after. */
   stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#post({ type: 'bye', from: this.#self });
+    // Deaf from now on: a tab whose storage was reset must not answer the tabs that start afresh.
+    this.#channel.onmessage = null;
     const all = [...this.#peers.keys()].map((id) => this.#drop(id));
     return Promise.all(all).then(() => undefined);
   }
