@@ -52,7 +52,8 @@ for (const engine of ENGINES) {
         const doc = await get(tx.objectStore('documents').get('doc'));
         db.close();
         const changes = chunks.reduce((n: number, c: { putSeqs: Float64Array }) => n + c.putSeqs.length, 0);
-        return { version: db.version, changes, doc: Array.from(doc as Uint8Array) };
+        // A document is stored with its checksum: `{ bytes, crc }`.
+        return { version: db.version, changes, doc: Array.from((doc as { bytes: Uint8Array }).bytes) };
       },
       { dbName: `larder:${name}`, version: SCHEMA_VERSION + 1 },
     );

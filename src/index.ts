@@ -10,7 +10,11 @@ export { serveEngine } from './worker-host.js';
 export { StoreError, isStoreError, type StoreErrorCode } from './store-error.js';
 export type {
   Durability,
+  CorruptChanges,
+  CorruptDocument,
+  CorruptKeyValue,
   CorruptRecord,
+  CorruptSyncState,
   LostWrite,
   SaveStatus,
   Store,

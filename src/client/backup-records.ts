@@ -1,5 +1,6 @@
 import type { BackupStore } from '../engine/backup-layout.js';
 import { chunkProblem } from '../engine/change-chunks.js';
+import { recordProblem } from '../engine/record-checksums.js';
 import { damaged } from './backup-codec.js';
 
 /** 16 hex digits: how counters (seqnos, entry indexes) are stored in keys. */
@@ -24,10 +25,18 @@ export function checkBackupRecord(store: BackupStore, key: unknown, value: unkno
       if (!Number.isSafeInteger(v['id']) || (v['id'] as number) <= 0) throw bad('a bad id');
       return;
     }
-    case 'documents':
-      if (typeof key !== 'string' || !(value instanceof Uint8Array)) throw bad('a mistyped key or value');
+    case 'documents': {
+      if (typeof key !== 'string') throw bad('a mistyped key');
+      const problem = recordProblem(store, key, value);
+      if (problem !== undefined) throw bad(`a document whose ${problem.replace(/^its /, '')}`);
       return;
-    case 'syncStates':
+    }
+    case 'syncStates': {
+      if (!isPair(key, 'bytes')) throw bad('a mistyped key');
+      const problem = recordProblem(store, key, value);
+      if (problem !== undefined) throw bad(`a sync state whose ${problem.replace(/^its /, '')}`);
+      return;
+    }
     case 'opData':
       if (!isPair(key, 'bytes') || !(value instanceof Uint8Array)) throw bad('a mistyped key or value');
       return;
@@ -97,6 +106,8 @@ export function checkBackupRecord(store: BackupStore, key: unknown, value: unkno
         v['data'] instanceof Uint8Array &&
         typeof v['written'] === 'number';
       if (!ok) throw bad('a mistyped key or value');
+      const problem = recordProblem(store, key, value);
+      if (problem !== undefined) throw bad(`a value whose ${problem.replace(/^its /, '')}`);
       return;
     }
   }

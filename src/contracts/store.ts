@@ -86,9 +86,14 @@ export interface SaveStatus {
 
 /**
  * A stored record that failed its check on read (its checksum or its shape), and was moved to
- * the database's `quarantine` object store instead of failing every read of its document.
+ * the database's `quarantine` object store instead of failing every read of what it belongs to.
+ * Reads then behave as if it had never been written. `kind` says what was lost and which fields
+ * name it.
  */
-export interface CorruptRecord {
+export type CorruptRecord = CorruptChanges | CorruptDocument | CorruptSyncState | CorruptKeyValue;
+
+/** A corrupt chunk of a Persister document's changes: see {@link CorruptRecord}. */
+export interface CorruptChanges {
   /** What kind of record: a chunk of a Persister document's changes. */
   kind: 'changes';
   /** The document it belonged to: the rest of it still loads. */
@@ -104,6 +109,49 @@ export interface CorruptRecord {
   lost: Array<{ actor: string; seq: number }> | undefined;
 }
 
+/**
+ * A corrupt Persister document (the snapshot of `setDocument`): see {@link CorruptRecord}.
+ * `getDocument` resolves `undefined` until a new one is set; the document's changes still load.
+ */
+export interface CorruptDocument {
+  /** What kind of record: a Persister document. */
+  kind: 'document';
+  /** The document whose snapshot was lost. */
+  docId: string;
+  /** What is wrong with it. */
+  reason: string;
+}
+
+/**
+ * A corrupt Persister sync state: see {@link CorruptRecord}. `getSyncState` resolves
+ * `undefined` for the peer and `getPeerIds` leaves it out, as for a peer never synced with.
+ */
+export interface CorruptSyncState {
+  /** What kind of record: a sync state of one peer. */
+  kind: 'sync-state';
+  /** The document it belonged to. */
+  docId: string;
+  /** The peer id, as lowercase hex. */
+  peer: string;
+  /** What is wrong with it. */
+  reason: string;
+}
+
+/**
+ * A corrupt key-space value: see {@link CorruptRecord}. `get` resolves `undefined` for its key
+ * and range reads leave it out, as if it had been deleted.
+ */
+export interface CorruptKeyValue {
+  /** What kind of record: one value of a key space. */
+  kind: 'key-value';
+  /** The key space's name. */
+  space: string;
+  /** Its key path in the space. */
+  key: string[];
+  /** What is wrong with it. */
+  reason: string;
+}
+
 /** The events of a {@link Store}, by type, and what a listener receives. */
 export interface StoreEvents {
   /**
@@ -112,8 +160,10 @@ export interface StoreEvents {
    */
   saved: SaveStatus;
   /**
-   * A read found a corrupt record and moved it to the quarantine; the rest of its document
-   * loads without it. Reported once, by the store whose read moved it.
+   * A read found a corrupt record (a chunk of changes, a document, a sync state or a key-space
+   * value; see {@link CorruptRecord}) and moved it to the quarantine; reads go on as if it had
+   * never been written, and the rest of its document or key space loads. Reported once, by the
+   * store whose read moved it.
    */
   corruption: CorruptRecord;
   /**

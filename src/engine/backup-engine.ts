@@ -1,9 +1,10 @@
 import type { FeedNotice } from '../protocol.js';
-import { chunkProblem, type ChangeChunk } from './change-chunks.js';
+import type { ChangeChunk } from './change-chunks.js';
 import { recordConsensus, recordDoc, recordKeys } from './change-feed.js';
 import type { Connection, Tx } from './connection.js';
 import { OP_CLOCK_KEY } from './op-clock.js';
 import { BACKUP_STORES, INLINE_KEY_STORES, type BackupStore } from './backup-layout.js';
+import { recordProblem, storedByteLength } from './record-checksums.js';
 import { SCHEMA_VERSION, STORES } from './schema.js';
 import { toHex } from './write-buffer.js';
 
@@ -31,12 +32,15 @@ export async function exportRecords(conn: Connection): Promise<StoreSnapshot> {
           INLINE_KEY_STORES.has(name) ? [] : store.getAllKeys(),
           store.getAll(),
         ]);
-        // A chunk that fails its check is lost already (see chunk-quarantine.ts): a backup
-        // leaves it out rather than carry it into a restore, which would refuse it.
+        // A record that fails its check is lost already (see chunk-quarantine.ts and
+        // record-quarantine.ts): a backup leaves it out rather than carry it into a restore,
+        // which would refuse it.
+        const sound = values.map((v, i) => recordProblem(name, keys[i], v) === undefined);
+        if (sound.every(Boolean)) return { name, keys, values };
         return {
           name,
-          keys,
-          values: name === STORES.changes ? values.filter((v) => chunkProblem(v) === undefined) : values,
+          keys: keys.filter((_, i) => sound[i]),
+          values: values.filter((_, i) => sound[i]),
         };
       }),
     ),
@@ -124,13 +128,11 @@ function countImported(tx: Tx<'readwrite'>, snapshot: StoreSnapshot): Promise<un
         chunks.set(c.doc, (chunks.get(c.doc) ?? 0) + c.bytes.byteLength);
       } else if (name === STORES.documents) {
         const docId = keys[i] as string;
-        writes.push(usage.put((value as Uint8Array).byteLength, ['i', docId, 'd', '']));
+        writes.push(usage.put(storedByteLength(value), ['i', docId, 'd', '']));
         dirty.add(docId);
       } else if (name === STORES.syncStates) {
         const [docId, peer] = keys[i] as [string, ArrayBuffer];
-        writes.push(
-          usage.put((value as Uint8Array).byteLength, ['i', docId, 's', toHex(new Uint8Array(peer))]),
-        );
+        writes.push(usage.put(storedByteLength(value), ['i', docId, 's', toHex(new Uint8Array(peer))]));
         dirty.add(docId);
       }
     });

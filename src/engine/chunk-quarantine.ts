@@ -1,6 +1,7 @@
 import { chunkBytes, resetChangeUsage } from './usage-counters.js';
 import { chunkProblem, type ChangeChunk } from './change-chunks.js';
 import type { Connection } from './connection.js';
+import type { QuarantineRecord } from './record-quarantine.js';
 import { STORES } from './schema.js';
 
 /** A stored chunk of changes that failed its check, and what it held, as far as it can tell. */
@@ -12,17 +13,6 @@ export interface CorruptChunk {
   reason: string;
   /** The changes it stored, when its lists can still be read (they may be wrong). */
   lost: Array<{ actor: string; seq: number }> | undefined;
-}
-
-/** A `quarantine` record: a corrupt record, moved out of the way, kept for whoever investigates. */
-export interface QuarantineRecord {
-  store: 'changes';
-  key: number;
-  docId: string;
-  reason: string;
-  /** When it was moved (ms since the epoch). */
-  at: number;
-  record: unknown;
 }
 
 /** Splits a document's stored chunks into those that pass their check and those that do not. */

@@ -1,4 +1,4 @@
-import type { StoreStats } from '../contracts/store.js';
+import type { CorruptRecord, StoreStats } from '../contracts/store.js';
 import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
 import { StoreError, toWireError } from '../store-error.js';
 import { exportRecords, importRecords, type StoreSnapshot } from './backup-engine.js';
@@ -135,16 +135,15 @@ export class Engine implements EngineApi {
         },
       },
     );
-    this.persister = new PersisterEngine(this.#conn, mark, this.#queue, (found) => {
-      for (const { docId, record, reason, lost } of found) {
-        emit({ type: 'corruption', record: { kind: 'changes', docId, record, reason, lost } });
-      }
-    });
+    const onCorrupt = (found: CorruptRecord[]) => {
+      for (const record of found) emit({ type: 'corruption', record });
+    };
+    this.persister = new PersisterEngine(this.#conn, mark, this.#queue, onCorrupt);
     this.consensus = new ConsensusEngine(this.#conn, mark, feed);
     this.logState = new LogStateEngine(this.#conn, mark, feed);
     this.logTracker = new LogTrackerEngine(this.#conn, mark, feed);
     this.opStore = new OpStoreEngine(this.#conn, mark, feed);
-    this.keySpace = new KeySpaceEngine(this.#conn, mark, this.#queue);
+    this.keySpace = new KeySpaceEngine(this.#conn, mark, this.#queue, onCorrupt);
   }
 
   async open(): Promise<OpenResult> {

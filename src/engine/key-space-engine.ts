@@ -1,8 +1,11 @@
 import type { KeyRangeOptions } from '../contracts/key-space.js';
+import type { CorruptRecord } from '../contracts/store.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import { runIn, type Connection, type Tx } from './connection.js';
 import { compareKeys, isPrefix, keyId, type KeySpaceBuffer } from './key-space-buffer.js';
 import { nowMicros, opClockNext } from './op-clock.js';
+import { keyValueProblem, sealKeyValue, type KeyRecord } from './record-checksums.js';
+import { RecordQuarantine, type FoundCorrupt } from './record-quarantine.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import type { WriteBuffer } from './write-buffer.js';
@@ -28,13 +31,6 @@ export interface KeySpaceEngineApi {
     order: Required<KeyRangeOptions>['order'],
   ): Promise<PackedEntries>;
   deleteRange(space: string, prefix: string[]): Promise<number>;
-}
-
-/** A stored key-space record; `key` is the object store's key path. */
-interface KeyRecord {
-  key: string[];
-  data: Uint8Array;
-  written: number;
 }
 
 /** One entry of a range read, before it is packed. */
@@ -66,6 +62,8 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
   readonly #queue: WriteBehindQueue;
+  /** Moves corrupt values out of the way. */
+  readonly #quarantine: RecordQuarantine;
   /** The last write time handed out, in microseconds: increasing even if the clock is not. */
   #clock: number | undefined;
 
@@ -73,11 +71,18 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
    * @param conn - the store's connection.
    * @param mark - how results' buffers are marked for transfer.
    * @param queue - the store's write-behind queue.
+   * @param onCorrupt - told of the corrupt values this engine moved to the quarantine.
    */
-  constructor(conn: Connection, mark: MarkTransfer, queue: WriteBehindQueue) {
+  constructor(
+    conn: Connection,
+    mark: MarkTransfer,
+    queue: WriteBehindQueue,
+    onCorrupt: (found: CorruptRecord[]) => void = () => undefined,
+  ) {
     this.#conn = conn;
     this.#mark = mark;
     this.#queue = queue;
+    this.#quarantine = new RecordQuarantine(conn, onCorrupt);
   }
 
   async get(space: string, key: string[]): Promise<Uint8Array | undefined> {
@@ -91,8 +96,13 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
     }
     const record = (await runIn(db, [STORES.keyValues], 'readonly', (tx) =>
       tx.objectStore(STORES.keyValues).get([space, ...key]),
-    )) as KeyRecord | undefined;
-    return record === undefined ? undefined : this.#out(record.data);
+    )) as unknown;
+    if (record === undefined) return undefined;
+    const problem = keyValueProblem(record);
+    if (problem === undefined) return this.#out((record as KeyRecord).data);
+    // A value that fails its check reads as absent, and is moved out of the way.
+    this.#quarantine.move([corruptValue(space, [space, ...key], problem)]);
+    return undefined;
   }
 
   async put(space: string, key: string[], data: Uint8Array): Promise<number> {
@@ -116,8 +126,18 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
     const overlay = this.#queue.overlay();
     const records = (await runIn(db, [STORES.keyValues], 'readonly', (tx) =>
       tx.objectStore(STORES.keyValues).getAll(prefixRange(space, prefix)),
-    )) as KeyRecord[];
-    let found: Found[] = records.map((r) => ({ key: r.key.slice(1), data: r.data, written: r.written }));
+    )) as unknown[];
+    let found: Found[] = [];
+    // A value that fails its check is left out, and moved out of the way.
+    const corrupt: FoundCorrupt[] = [];
+    for (const r of records) {
+      const problem = keyValueProblem(r);
+      if (problem === undefined) {
+        const { key, data, written } = r as KeyRecord;
+        found.push({ key: key.slice(1), data, written });
+      } else corrupt.push(corruptValue(space, (r as { key: IDBValidKey }).key, problem));
+    }
+    if (corrupt.length > 0) this.#quarantine.move(corrupt);
     const buffered: KeySpaceBuffer[] = [];
     for (const b of overlay) {
       const s = b.spaces.get(space);
@@ -159,6 +179,20 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
   }
 }
 
+/** A corrupt value that a read found under `key` (`[space, ...path]`), to move to the quarantine. */
+function corruptValue(space: string, key: IDBValidKey, problem: string): FoundCorrupt {
+  // IndexedDB holds the key path valid, but a record written by another program may hold a key
+  // of other types than strings: reported as text.
+  const path = (key as unknown[]).slice(1).map(String);
+  return {
+    store: STORES.keyValues,
+    key,
+    id: JSON.stringify(path),
+    problem: keyValueProblem,
+    report: { kind: 'key-value', space, key: path, reason: problem },
+  };
+}
+
 /** Applies buffers (oldest first) to the stored entries under `prefix`. */
 function withBuffered(stored: Found[], buffers: KeySpaceBuffer[], prefix: readonly string[]): Found[] {
   const byId = new Map<string, Found>();
@@ -192,7 +226,7 @@ export function writeKeySpaces(tx: Tx<'readwrite'>, buf: WriteBuffer): Promise<u
     for (const op of s.entries.values()) {
       const key = [space, ...op.key];
       if (op.data === undefined) writes.push(store.delete(key));
-      else writes.push(store.put({ key, data: op.data, written: op.written } satisfies KeyRecord));
+      else writes.push(store.put(sealKeyValue(key, op.data, op.written)));
     }
   }
   return writes;

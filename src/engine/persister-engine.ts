@@ -1,4 +1,5 @@
 import type { StoredSizes } from '../contracts/persister.js';
+import type { CorruptRecord } from '../contracts/store.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import {
   changeKey,
@@ -12,6 +13,8 @@ import { ChangeIndex } from './change-index.js';
 import { runIn, type Connection, type Tx } from './connection.js';
 import { chunkBytes, resetChangeUsage } from './usage-counters.js';
 import { quarantineChunks, sortChunks, type CorruptChunk } from './chunk-quarantine.js';
+import { checkDocument, checkSyncState, sealDocument, sealSyncState } from './record-checksums.js';
+import { RecordQuarantine, type FoundCorrupt } from './record-quarantine.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { toHex, type DocBuffer, type WriteBuffer } from './write-buffer.js';
@@ -54,7 +57,9 @@ export class PersisterEngine implements PersisterEngineApi {
   readonly #conn: Connection;
   readonly #mark: MarkTransfer;
   readonly #queue: WriteBehindQueue;
-  readonly #onCorrupt: (found: CorruptChunk[]) => void;
+  readonly #onCorrupt: (found: CorruptRecord[]) => void;
+  /** Moves corrupt documents and sync states out of the way. */
+  readonly #records: RecordQuarantine;
   #compacting = new Set<string>();
   /** Corrupt chunks being moved to the quarantine, by record key: each is moved once. */
   #quarantining = new Set<number>();
@@ -63,18 +68,19 @@ export class PersisterEngine implements PersisterEngineApi {
    * @param conn - the engine's connection.
    * @param mark - how results' buffers are marked for transfer.
    * @param queue - the engine's write-behind queue, shared with the other buffered parts.
-   * @param onCorrupt - told of the corrupt chunks this engine moved to the quarantine.
+   * @param onCorrupt - told of the corrupt records this engine moved to the quarantine.
    */
   constructor(
     conn: Connection,
     mark: MarkTransfer,
     queue: WriteBehindQueue,
-    onCorrupt: (found: CorruptChunk[]) => void = () => undefined,
+    onCorrupt: (found: CorruptRecord[]) => void = () => undefined,
   ) {
     this.#conn = conn;
     this.#mark = mark;
     this.#queue = queue;
     this.#onCorrupt = onCorrupt;
+    this.#records = new RecordQuarantine(conn, onCorrupt);
   }
 
   async insertChanges(
@@ -151,10 +157,25 @@ export class PersisterEngine implements PersisterEngineApi {
     const [stored, overlay] = await this.#read(
       docId,
       [STORES.documents],
-      (tx) => tx.objectStore(STORES.documents).get(docId) as Promise<Uint8Array | undefined>,
+      (tx) => tx.objectStore(STORES.documents).get(docId) as Promise<unknown>,
     );
     const buffered = overlay.findLast((d) => d.document !== undefined)?.document;
-    return buffered === undefined ? [stored, false] : [buffered, true];
+    if (buffered !== undefined) return [buffered, true];
+    if (stored === undefined) return [undefined, false];
+    const checked = checkDocument(docId, stored);
+    if (checked.problem !== undefined) {
+      // A document that fails its check reads as absent, and is moved out of the way.
+      this.#records.move([
+        {
+          store: STORES.documents,
+          key: docId,
+          id: docId,
+          problem: (v) => checkDocument(docId, v).problem,
+          report: { kind: 'document', docId, reason: checked.problem },
+        },
+      ]);
+    }
+    return [checked.bytes, false];
   }
 
   async getSyncState(docId: string, peerId: Uint8Array): Promise<Uint8Array | undefined> {
@@ -230,7 +251,7 @@ export class PersisterEngine implements PersisterEngineApi {
     for (const c of fresh) this.#quarantining.add(c.record);
     quarantineChunks(this.#conn, fresh)
       .then((moved) => {
-        if (moved.length > 0) this.#onCorrupt(moved);
+        if (moved.length > 0) this.#onCorrupt(moved.map((c) => ({ kind: 'changes', ...c })));
       })
       // Not moved: the next read finds them again and retries.
       .catch(() => undefined)
@@ -275,10 +296,24 @@ export class PersisterEngine implements PersisterEngineApi {
       return Promise.all([store.getAllKeys(range), store.getAll(range)]);
     });
     const out = new Map<string, { peer: Uint8Array; state: Uint8Array | undefined }>();
+    const corrupt: FoundCorrupt[] = [];
     keys.forEach((key, i) => {
       const peer = new Uint8Array((key as [string, ArrayBuffer])[1]);
-      out.set(toHex(peer), { peer, state: values[i] as Uint8Array });
+      const hex = toHex(peer);
+      const checked = checkSyncState(docId, peer, values[i]);
+      if (checked.problem === undefined) out.set(hex, { peer, state: checked.bytes });
+      else {
+        // A sync state that fails its check reads as absent, and is moved out of the way.
+        corrupt.push({
+          store: STORES.syncStates,
+          key,
+          id: `${docId}\n${hex}`,
+          problem: (v) => checkSyncState(docId, peer, v).problem,
+          report: { kind: 'sync-state', docId, peer: hex, reason: checked.problem },
+        });
+      }
     });
+    if (corrupt.length > 0) this.#records.move(corrupt);
     const onlyHex = only === undefined ? undefined : toHex(only);
     for (const d of overlay) {
       for (const [hex, op] of d.syncStates) if (onlyHex === undefined || hex === onlyHex) out.set(hex, op);
@@ -316,10 +351,14 @@ export function writePersisterBuffer(tx: Tx<'readwrite'>, buf: WriteBuffer): Pro
   const writes: Promise<unknown>[] = [];
   for (const [docId, d] of buf.docs) {
     if (d.changes.size > 0) writes.push(changes.add(encodeChunk(docId, d.changes.values())));
-    if (d.document !== undefined) writes.push(documents.put(d.document, docId));
+    if (d.document !== undefined) writes.push(documents.put(sealDocument(docId, d.document), docId));
     for (const s of d.syncStates.values()) {
       const key = syncKey(docId, s.peer);
-      writes.push(s.state === undefined ? syncStates.delete(key) : syncStates.put(s.state, key));
+      writes.push(
+        s.state === undefined
+          ? syncStates.delete(key)
+          : syncStates.put(sealSyncState(docId, s.peer, s.state), key),
+      );
     }
   }
   return writes;

@@ -1,5 +1,6 @@
 import type { IDBPTransaction } from 'idb';
 import type { ChangeChunk } from './change-chunks.js';
+import { storedByteLength } from './record-checksums.js';
 import { STORES } from './schema.js';
 import { toHex } from './write-buffer.js';
 
@@ -27,16 +28,14 @@ export function countExistingUsage(tx: IDBPTransaction<unknown, string[], 'versi
     let doc = await tx.objectStore(STORES.documents).openCursor();
     while (doc !== null) {
       const docId = doc.key as string;
-      writes.push(usage.put((doc.value as Uint8Array).byteLength, ['i', docId, 'd', '']));
+      writes.push(usage.put(storedByteLength(doc.value), ['i', docId, 'd', '']));
       dirty.add(docId);
       doc = await doc.continue();
     }
     let sync = await tx.objectStore(STORES.syncStates).openCursor();
     while (sync !== null) {
       const [docId, peer] = sync.key as [string, ArrayBuffer];
-      writes.push(
-        usage.put((sync.value as Uint8Array).byteLength, ['i', docId, 's', toHex(new Uint8Array(peer))]),
-      );
+      writes.push(usage.put(storedByteLength(sync.value), ['i', docId, 's', toHex(new Uint8Array(peer))]));
       dirty.add(docId);
       sync = await sync.continue();
     }
