@@ -216,6 +216,13 @@ for (const engine of ENGINES) {
         const docLine = lines.findIndex((l) => l.startsWith('["documents"'));
         const withLine = (i: number, line: string) =>
           [...lines.slice(0, i), line, ...lines.slice(i + 1)].join('\n');
+        // A record whose own checksum (integrity.spec.ts) no longer matches, in a resealed file.
+        const badCrc = (store: string) => {
+          const i = lines.findIndex((l) => l.startsWith(`["${store}"`));
+          const line = JSON.parse(lines[i]!) as unknown[];
+          (line[line.length - 1] as { crc: number }).crc += 1;
+          return window.reseal(withLine(i, JSON.stringify(line)));
+        };
         const damagedByte = good.replace('"larder-backup","version"', '"larder-backup","versiom"');
         const flipped =
           good.slice(0, good.length / 2) +
@@ -235,6 +242,9 @@ for (const engine of ENGINES) {
             withLine(0, JSON.stringify({ ...header, counts: { ...header.counts, documents: 5 } })),
           ),
           wrongValueType: window.reseal(withLine(docLine, '["documents","doc","not bytes"]')),
+          corruptDocument: badCrc('documents'),
+          corruptSyncState: badCrc('syncStates'),
+          corruptKeyValue: badCrc('keyValues'),
           unknownKind: window.reseal(withLine(docLine, '["passwords","doc",{"$":"Uint8Array","b":"AA=="}]')),
           otherStore: window.reseal(withLine(0, JSON.stringify({ ...header, store: 'someone-else' }))),
           notASource: 42,
@@ -273,6 +283,9 @@ for (const engine of ENGINES) {
     expect(o['newerVersion']).toContain('format version 2');
     expect(o['countMismatch']).toContain('does not match itself');
     expect(o['wrongValueType']).toContain('documents record');
+    expect(o['corruptDocument']).toContain('a document whose checksum does not match');
+    expect(o['corruptSyncState']).toContain('a sync state whose checksum does not match');
+    expect(o['corruptKeyValue']).toContain('a value whose checksum does not match');
     expect(o['unknownKind']).toContain('unknown kind "passwords"');
     expect(o['otherStore']).toContain('"someone-else"');
     expect(o['notASource']).toContain('source must be');
