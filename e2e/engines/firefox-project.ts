@@ -1,6 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { devices, type Project } from '@playwright/test';
-import { contractSpecGlobs, FIREFOX_EXCLUDED, reportExcluded } from './engine-suites.js';
+import {
+  contractSpecGlobs,
+  FIREFOX_EXCLUDED,
+  FIREFOX_INLINE_LEFT_OUT,
+  reportExcluded,
+} from './engine-suites.js';
 
 /** The Firefox that the relay starts: `$LARDER_FIREFOX`, else Debian's Firefox ESR. */
 export const firefoxPath = process.env['LARDER_FIREFOX'] ?? '/usr/bin/firefox-esr';
@@ -15,7 +20,11 @@ export const firefoxRelayPath = fileURLToPath(new URL('./firefox-bidi-relay.mjs'
  * `$LARDER_FIREFOX`. What it leaves out, and why, is in engine-suites.ts.
  */
 export function firefoxProject(): Project {
-  reportExcluded('firefox', FIREFOX_EXCLUDED);
+  reportExcluded('firefox', {
+    ...FIREFOX_EXCLUDED,
+    'the inline engine, but for unload and versionchange':
+      'the same IndexedDB calls run through the worker engine; npm test time (FIREFOX_INLINE_LEFT_OUT)',
+  });
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return {
     name: 'firefox',
@@ -25,7 +34,7 @@ export function firefoxProject(): Project {
     timeout: 120_000,
     testMatch: [...contractSpecGlobs(), '**/e2e/engines/firefox-*.spec.ts'],
     // Left out, with the reasons, in engine-suites.ts (and printed at the start of the run).
-    grepInvert: new RegExp(Object.keys(FIREFOX_EXCLUDED).map(escape).join('|')),
+    grepInvert: [new RegExp(Object.keys(FIREFOX_EXCLUDED).map(escape).join('|')), FIREFOX_INLINE_LEFT_OUT],
     use: {
       ...devices['Desktop Firefox'],
       channel: 'moz-firefox',
