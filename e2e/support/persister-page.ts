@@ -191,3 +191,52 @@ export async function rawCount(name: string, storeName: string): Promise<number>
     db.close();
   }
 }
+
+/**
+ * Adds `copies` copies of the first chunk of the store `name`'s `changes` with raw IndexedDB,
+ * under new keys: a document with more chunks than any commit of larder leaves (compaction
+ * starts after commits), for tests of what a read does with one.
+ */
+export async function rawCopyChunk(name: string, copies: number): Promise<void> {
+  const db = await rawOpen(`larder:${name}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('changes', 'readwrite');
+      const store = tx.objectStore('changes');
+      const req = store.openCursor();
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (cursor === null) return tx.abort();
+        // The key is generated (keyPath 'id', autoIncrement): a copy without one gets a new key.
+        const { id: _id, ...chunk } = cursor.value as Record<string, unknown>;
+        for (let i = 0; i < copies; i++) store.add({ ...chunk });
+      };
+      tx.oncomplete = () => resolve();
+      tx.onabort = () => reject(tx.error ?? new Error('no chunk to copy'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** Every record of the store `name`'s object store `storeName`, as JSON text, read raw. */
+export async function rawText(name: string, storeName: string): Promise<string> {
+  const db = await rawOpen(`larder:${name}`);
+  try {
+    const store = db.transaction(storeName, 'readonly').objectStore(storeName);
+    const [keys, values] = await Promise.all(
+      [store.getAllKeys(), store.getAll()].map(
+        (req) =>
+          new Promise<unknown[]>((resolve, reject) => {
+            req.onsuccess = () => resolve(req.result as unknown[]);
+            req.onerror = () => reject(req.error ?? new Error('read failed'));
+          }),
+      ),
+    );
+    return JSON.stringify([keys, values], (_, v: unknown) =>
+      v instanceof Uint8Array ? Array.from(v) : v instanceof ArrayBuffer ? Array.from(new Uint8Array(v)) : v,
+    );
+  } finally {
+    db.close();
+  }
+}

@@ -46,6 +46,8 @@ export class Engine implements EngineApi {
   readonly #feed: ChangeFeed;
   /** The documents of the write-behind commit under way, whose counters fold after it. */
   readonly #touched = new Set<string>();
+  /** Documents whose changes the commit under way writes (true: it removes some), for compaction. */
+  readonly #changed = new Map<string, boolean>();
   readonly #folds = new UsageFolder();
   #closed = false;
   #onClosed: () => void = () => undefined;
@@ -89,7 +91,7 @@ export class Engine implements EngineApi {
       [...PERSISTER_STORES, STORES.keyValues, STORES.usage],
       (tx, buf) => {
         feed.stage(buf);
-        for (const docId of buf.docs.keys()) this.#touched.add(docId);
+        this.#noteTouched(buf);
         return writeBuffer(tx, buf, `${feed.source}:${buf.lastWrite}`);
       },
       {
@@ -97,6 +99,8 @@ export class Engine implements EngineApi {
           feed.settle(true);
           this.#folds.schedule(() => this.#conn.openNow, this.#touched);
           this.#touched.clear();
+          this.persister.afterCommit(this.#changed);
+          this.#changed.clear();
           emit({
             type: 'committed',
             through,
@@ -111,7 +115,7 @@ export class Engine implements EngineApi {
             'readwrite',
             async (tx) => {
               feed.stage(buf);
-              for (const docId of buf.docs.keys()) this.#touched.add(docId);
+              this.#noteTouched(buf);
               const writes = [
                 ...writeUsage(tx, buf, `${feed.source}:${buf.lastWrite}`),
                 ...(await freePersisterSpace(tx, buf)),
@@ -126,6 +130,7 @@ export class Engine implements EngineApi {
           feed.settle(false);
           // What did commit (a space-freeing part) left its dirty markers: the next read folds it.
           this.#touched.clear();
+          this.#changed.clear();
           emit({
             type: 'commit-error',
             error: toWireError(error),
@@ -197,6 +202,17 @@ export class Engine implements EngineApi {
       this.#folds.stop();
       await this.#conn.close();
       this.#onClosed();
+    }
+  }
+
+  /** Notes what a commit writes: documents for the counters' fold, changes for compaction. */
+  #noteTouched(buf: WriteBuffer): void {
+    for (const [docId, d] of buf.docs) {
+      this.#touched.add(docId);
+      if (d.changes.size === 0) continue;
+      let removed = this.#changed.get(docId) ?? false;
+      if (!removed) for (const op of d.changes.values()) if (op.bytes === undefined) removed = true;
+      this.#changed.set(docId, removed);
     }
   }
 

@@ -236,10 +236,7 @@ export class PersisterEngine implements PersisterEngineApi {
     const { sound, corrupt } = sortChunks(docId, chunks);
     if (corrupt.length > 0) this.#quarantine(corrupt);
     const live = replay(sound);
-    const dead = live.deadBytes;
-    if (chunks.length > COMPACT_CHUNKS || (dead > COMPACT_DEAD_BYTES && dead > live.liveBytes)) {
-      this.#compact(docId);
-    }
+    // No compaction from here: a read never writes (issue 14). Commits start it (afterCommit).
     for (const d of overlay) for (const op of d.changes.values()) live.apply(op);
     return live;
   }
@@ -258,6 +255,36 @@ export class PersisterEngine implements PersisterEngineApi {
       .finally(() => {
         for (const c of fresh) this.#quarantining.delete(c.record);
       });
+  }
+
+  /**
+   * Called after a commit that wrote changes of `docs` (true: it removed some): compacts a
+   * document that now has too many chunks, or, after removals, too many dead bytes. This is
+   * where compaction starts, on the write path, so that reads never write. A chunk count is one
+   * small read-only request; the dead bytes are counted only after a commit that removed changes.
+   *
+   * @param docs - the documents whose changes the commit wrote, and whether it removed any.
+   */
+  afterCommit(docs: ReadonlyMap<string, boolean>): void {
+    for (const [docId, removed] of docs) {
+      if (this.#compacting.has(docId)) continue;
+      this.#needsCompaction(docId, removed)
+        .then((needed) => needed && this.#compact(docId))
+        // A check that fails is retried by the next commit to the document.
+        .catch(() => undefined);
+    }
+  }
+
+  async #needsCompaction(docId: string, removed: boolean): Promise<boolean> {
+    const db = await this.#conn.db();
+    return runIn(db, [STORES.changes], 'readonly', async (tx) => {
+      const index = tx.objectStore(STORES.changes).index('doc');
+      if ((await index.count(docId)) > COMPACT_CHUNKS) return true;
+      if (!removed) return false;
+      const live = replay(sortChunks(docId, (await index.getAll(docId)) as unknown[]).sound);
+      const dead = live.deadBytes;
+      return dead > COMPACT_DEAD_BYTES && dead > live.liveBytes;
+    });
   }
 
   /** Rewrites a document's chunks as few dense ones, in the background. */
