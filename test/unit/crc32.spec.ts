@@ -1,0 +1,102 @@
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { expect, test } from '@playwright/test';
+import { Crc32, crc32Of } from '../../src/crc32.js';
+
+// CRC-32 (IEEE) against published check values and against Node's zlib, an implementation that
+// shares no code with larder's: backups end with this checksum and every chunk carries one, so a
+// wrong table would make every stored record read as corrupt, or hide real corruption.
+
+const ascii = (s: string) => new TextEncoder().encode(s);
+
+/** Published CRC-32 check values (the "123456789" check value is in every CRC catalogue). */
+const VECTORS: Array<[string, Uint8Array, number]> = [
+  ['the empty input', new Uint8Array(0), 0x00000000],
+  ['"123456789"', ascii('123456789'), 0xcbf43926],
+  ['"a"', ascii('a'), 0xe8b7be43],
+  ['"abc"', ascii('abc'), 0x352441c2],
+  ['"message digest"', ascii('message digest'), 0x20159d7f],
+  ['the quick brown fox', ascii('The quick brown fox jumps over the lazy dog'), 0x414fa339],
+  ['32 zero bytes', new Uint8Array(32), 0x190a55ad],
+  ['32 bytes of 0xff', new Uint8Array(32).fill(0xff), 0xff6cab0b],
+];
+
+for (const [name, bytes, expected] of VECTORS) {
+  test(`crc32Of matches the check value of ${name}`, () => {
+    expect(crc32Of([bytes])).toBe(expected);
+  });
+
+  test(`Crc32 reads the check value of ${name} as 8 hex digits`, () => {
+    const crc = new Crc32();
+    crc.update(bytes);
+    expect(crc.value).toBe(expected.toString(16).padStart(8, '0'));
+  });
+}
+
+/** Deterministic bytes (an LCG), so a failure reproduces. */
+function pseudoRandom(length: number, seed: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let s = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s >>> 24;
+  }
+  return out;
+}
+
+test('crc32Of agrees with zlib on every length from 0 to 300 bytes', () => {
+  const data = pseudoRandom(300, 7);
+  for (let n = 0; n <= data.length; n++) {
+    const part = data.subarray(0, n);
+    expect(crc32Of([part]), `length ${n}`).toBe(zlibCrc32(part));
+  }
+});
+
+test('a checksum over parts equals the checksum of the parts joined, wherever they split', () => {
+  const data = pseudoRandom(1000, 42);
+  const whole = zlibCrc32(data);
+  for (const cuts of [[0], [1], [999], [3, 500], [0, 0, 1000], [10, 11, 12, 700]]) {
+    const parts: Uint8Array[] = [];
+    let from = 0;
+    for (const cut of cuts) {
+      parts.push(data.subarray(from, cut));
+      from = cut;
+    }
+    parts.push(data.subarray(from));
+    expect(crc32Of(parts), `cuts ${cuts.join(',')}`).toBe(whole);
+    const stepped = new Crc32();
+    for (const part of parts) stepped.update(part);
+    expect(stepped.value, `stepped cuts ${cuts.join(',')}`).toBe(whole.toString(16).padStart(8, '0'));
+  }
+});
+
+test('a view into a larger buffer is checksummed over its own bytes only', () => {
+  const parent = pseudoRandom(64, 3);
+  const view = parent.subarray(10, 19);
+  view.set(ascii('123456789'));
+  expect(crc32Of([view])).toBe(0xcbf43926);
+});
+
+test('any single flipped bit changes the checksum', () => {
+  const data = pseudoRandom(64, 9);
+  const original = crc32Of([data]);
+  for (let bit = 0; bit < data.length * 8; bit++) {
+    const copy = data.slice();
+    copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7));
+    expect(crc32Of([copy]), `bit ${bit}`).not.toBe(original);
+  }
+});
+
+test('a Crc32 with nothing fed reads 00000000, and keeps leading zeros', () => {
+  expect(new Crc32().value).toBe('00000000');
+  // Find an input whose checksum is below 0x10000000, so the padding is exercised for real.
+  let found: Uint8Array | undefined;
+  for (let i = 0; found === undefined; i++) {
+    const candidate = ascii(String(i));
+    if (zlibCrc32(candidate) < 0x10000000) found = candidate;
+  }
+  const crc = new Crc32();
+  crc.update(found);
+  expect(crc.value).toHaveLength(8);
+  expect(crc.value.startsWith('0')).toBe(true);
+  expect(parseInt(crc.value, 16)).toBe(zlibCrc32(found));
+});
