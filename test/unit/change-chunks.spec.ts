@@ -118,13 +118,15 @@ test('the checksum is the same for equal content, wherever its arrays live in me
 test('the checksum changes when any byte of the changes changes', () => {
   const c = sample();
   const original = chunkChecksum(c);
+  const unnoticed: string[] = [];
   for (let i = 0; i < c.bytes.length; i++) {
     for (const flip of [0x01, 0x80]) {
       const edited = copyChunk(c);
       edited.bytes[i] = (edited.bytes[i] as number) ^ flip;
-      expect(chunkChecksum(edited), `byte ${i} ^ ${flip}`).not.toBe(original);
+      if (chunkChecksum(edited) === original) unnoticed.push(`byte ${i} ^ ${flip}`);
     }
   }
+  expect(unnoticed).toEqual([]);
 });
 
 test('the checksum changes when the docId, an actor or any list entry changes', () => {

@@ -45,10 +45,12 @@ function pseudoRandom(length: number, seed: number): Uint8Array {
 
 test('crc32Of agrees with zlib on every length from 0 to 300 bytes', () => {
   const data = pseudoRandom(300, 7);
+  const wrong: number[] = [];
   for (let n = 0; n <= data.length; n++) {
     const part = data.subarray(0, n);
-    expect(crc32Of([part]), `length ${n}`).toBe(zlibCrc32(part));
+    if (crc32Of([part]) !== zlibCrc32(part)) wrong.push(n);
   }
+  expect(wrong).toEqual([]);
 });
 
 test('a checksum over parts equals the checksum of the parts joined, wherever they split', () => {
@@ -79,11 +81,13 @@ test('a view into a larger buffer is checksummed over its own bytes only', () =>
 test('any single flipped bit changes the checksum', () => {
   const data = pseudoRandom(64, 9);
   const original = crc32Of([data]);
+  const unnoticed: number[] = [];
   for (let bit = 0; bit < data.length * 8; bit++) {
     const copy = data.slice();
     copy[bit >> 3] = (copy[bit >> 3] as number) ^ (1 << (bit & 7));
-    expect(crc32Of([copy]), `bit ${bit}`).not.toBe(original);
+    if (crc32Of([copy]) === original) unnoticed.push(bit);
   }
+  expect(unnoticed).toEqual([]);
 });
 
 test('a Crc32 with nothing fed reads 00000000, and keeps leading zeros', () => {
