@@ -1,3 +1,4 @@
+import type { StoreKey } from 'idb';
 import type { FeedNotice } from '../protocol.js';
 import type { ChangeChunk } from './change-chunks.js';
 import { recordConsensus, recordDoc, recordKeys } from './change-feed.js';
@@ -5,7 +6,7 @@ import type { Connection, Tx } from './connection.js';
 import { OP_CLOCK_KEY } from './op-clock.js';
 import { BACKUP_STORES, INLINE_KEY_STORES, type BackupStore } from './backup-layout.js';
 import { recordProblem, storedByteLength } from './record-checksums.js';
-import { SCHEMA_VERSION, STORES } from './schema.js';
+import { SCHEMA_VERSION, STORES, type LarderSchema } from './schema.js';
 import { toHex } from './write-buffer.js';
 
 /** One object store's records: `keys[i]` is the key of `values[i]` (empty for inline keys). */
@@ -70,12 +71,15 @@ export async function importRecords(
       const before = await documentIds(tx);
       const writes: Promise<unknown>[] = [];
       for (const name of [...BACKUP_STORES, STORES.usage]) writes.push(tx.objectStore(name).clear());
+      // `meta` holds a value type per key (see LarderSchema): this key holds the op clock.
       let clock = (await tx.objectStore(STORES.meta).get(OP_CLOCK_KEY)) as number | undefined;
       for (const { name, keys, values } of snapshot.stores) {
         const store = tx.objectStore(name);
         const inline = INLINE_KEY_STORES.has(name);
         values.forEach((value, i) => {
-          writes.push(inline ? store.put(value) : store.put(value, keys[i]));
+          // The client checked each key against its store's shape (backup-records.ts).
+          const key = keys[i] as StoreKey<LarderSchema, BackupStore>;
+          writes.push(inline ? store.put(value) : store.put(value, key));
           written += 1;
           if (name === STORES.ops) {
             // Ops stored later must get a later storedAt than any imported one.
@@ -107,11 +111,11 @@ async function documentIds(tx: Tx<'readwrite'>): Promise<Set<string>> {
   const ids = new Set<string>();
   let chunk = await tx.objectStore(STORES.changes).index('doc').openKeyCursor(null, 'nextunique');
   while (chunk !== null) {
-    ids.add(chunk.key as string);
+    ids.add(chunk.key);
     chunk = await chunk.continue();
   }
-  for (const key of await tx.objectStore(STORES.documents).getAllKeys()) ids.add(key as string);
-  for (const key of await tx.objectStore(STORES.syncStates).getAllKeys()) ids.add((key as [string])[0]);
+  for (const key of await tx.objectStore(STORES.documents).getAllKeys()) ids.add(key);
+  for (const [docId] of await tx.objectStore(STORES.syncStates).getAllKeys()) ids.add(docId);
   return ids;
 }
 

@@ -45,7 +45,7 @@ export async function quarantineChunks(conn: Connection, found: CorruptChunk[]):
     const moved: CorruptChunk[] = [];
     const writes: Promise<unknown>[] = [];
     for (const c of found) {
-      const record = (await changes.get(c.record)) as unknown;
+      const record = await changes.get(c.record);
       if (record === undefined || chunkProblem(record) === undefined) continue;
       const kept: QuarantineRecord = {
         store: 'changes',
@@ -59,7 +59,7 @@ export async function quarantineChunks(conn: Connection, found: CorruptChunk[]):
       moved.push(c);
     }
     if (moved.length > 0) {
-      const left = (await changes.index('doc').getAll(docId)) as unknown[];
+      const left = await changes.index('doc').getAll(docId);
       const stillThere = new Set(moved.map((c) => c.record));
       const sound = left.filter(
         (c) => !stillThere.has((c as { id: number }).id) && chunkProblem(c) === undefined,

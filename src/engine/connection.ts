@@ -1,6 +1,6 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
-import { SCHEMA_VERSION, STORES, upgradeSchema, type StoreName } from './schema.js';
+import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreName } from './schema.js';
 
 /**
  * The largest `count` that `getAll` and `getAllKeys` take: it is an `unsigned long`, so a larger
@@ -27,8 +27,11 @@ export interface ConnectionOptions {
 /** How long an open may wait in the queue of requests for the database before it gives up. */
 export const OPEN_TIMEOUT_MS = 5000;
 
+/** larder's open database, typed by its schema. */
+export type LarderDatabase = IDBPDatabase<LarderSchema>;
+
 /** A transaction over some of larder's stores, as `idb` types it. */
-export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, StoreName[], Mode>;
+export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<LarderSchema, StoreName[], Mode>;
 
 /**
  * The one IndexedDB connection of an engine: opened lazily, closed on `versionchange` after the
@@ -37,10 +40,10 @@ export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<unknown, Store
 export class Connection {
   readonly name: string;
   readonly #options: ConnectionOptions;
-  #db: Promise<IDBPDatabase> | undefined;
-  #current: IDBPDatabase | undefined;
+  #db: Promise<LarderDatabase> | undefined;
+  #current: LarderDatabase | undefined;
   #closed = false;
-  #beforeClose: Array<(db: IDBPDatabase) => void> = [];
+  #beforeClose: Array<(db: LarderDatabase) => void> = [];
   /** The id of the database this connection has opened; every reopen must find the same. */
   #storageId: string | undefined;
   #lost: StoreError | undefined;
@@ -99,12 +102,12 @@ export class Connection {
    * connection's upgrade or delete. It runs synchronously: transactions it creates are issued
    * before `close()`, which lets them finish (IndexedDB spec, "close a database connection").
    */
-  onBeforeClose(fn: (db: IDBPDatabase) => void): void {
+  onBeforeClose(fn: (db: LarderDatabase) => void): void {
     this.#beforeClose.push(fn);
   }
 
   /** The database if it is open right now, for work that must start synchronously. */
-  get openNow(): IDBPDatabase | undefined {
+  get openNow(): LarderDatabase | undefined {
     return this.#closed ? undefined : this.#current;
   }
 
@@ -114,21 +117,21 @@ export class Connection {
    * @throws {@link StoreError} code 'closed' after {@link Connection.close}; 'blocked' when an
    * older connection elsewhere will not close, or when a newer schema version holds the database.
    */
-  db(): Promise<IDBPDatabase> {
+  db(): Promise<LarderDatabase> {
     if (this.#lost !== undefined) return Promise.reject(this.#lost);
     if (this.#closed) return Promise.reject(new StoreError('closed', 'The store is closed'));
     this.#db ??= this.#open();
     return this.#db;
   }
 
-  async #open(): Promise<IDBPDatabase> {
+  async #open(): Promise<LarderDatabase> {
     // A database this connection had, or that the app expects, must not be created afresh: a
     // new empty one would pass for a store with nothing in it.
     const mustExist =
       this.#storageId !== undefined ||
       (this.#options.expectStorageId !== undefined && this.#options.acceptStorageLoss !== true);
     const fresh = { aborted: false };
-    let db: IDBPDatabase;
+    let db: LarderDatabase;
     try {
       try {
         db = await this.#openAt(SCHEMA_VERSION, mustExist, fresh);
@@ -161,11 +164,12 @@ export class Connection {
   }
 
   /** Reads (or, for a database larder never marked, makes) its storage id, and checks it. */
-  async #checkStorage(db: IDBPDatabase): Promise<void> {
+  async #checkStorage(db: LarderDatabase): Promise<void> {
     const known =
       this.#storageId ?? (this.#options.acceptStorageLoss ? undefined : this.#options.expectStorageId);
     const record = await runIn(db, [STORES.meta], 'readwrite', async (tx) => {
       const meta = tx.objectStore(STORES.meta);
+      // `meta` holds a value type per key (see LarderSchema): this key holds the storage record.
       const found = (await meta.get(STORAGE_KEY)) as StorageRecord | undefined;
       if (found !== undefined || known !== undefined) return found;
       // A database made by a larder before storage ids: it is the one we have.
@@ -200,7 +204,7 @@ export class Connection {
     version: number | undefined,
     mustExist: boolean,
     fresh: { aborted: boolean },
-  ): Promise<IDBPDatabase> {
+  ): Promise<LarderDatabase> {
     let rejectBlocked: ((e: StoreError) => void) | undefined;
     let gaveUp = false;
     const blocked = new Promise<never>((_, reject) => (rejectBlocked = reject));
@@ -216,7 +220,7 @@ export class Connection {
         ),
       );
     }, OPEN_TIMEOUT_MS);
-    const opening = openDB(this.name, version, {
+    const opening = openDB<LarderSchema>(this.name, version, {
       upgrade: (db, oldVersion, _newVersion, tx) => {
         if (oldVersion === 0 && mustExist) {
           // Aborting the upgrade of a database that did not exist leaves none behind.
@@ -317,7 +321,7 @@ function newStorageId(): string {
  * @param durability - the commit's durability hint.
  */
 export async function runIn<T, Mode extends IDBTransactionMode>(
-  db: IDBPDatabase,
+  db: LarderDatabase,
   stores: StoreName[],
   mode: Mode,
   fn: (tx: Tx<Mode>) => Promise<T> | T,
@@ -325,7 +329,7 @@ export async function runIn<T, Mode extends IDBTransactionMode>(
 ): Promise<T> {
   let tx: Tx<Mode> | undefined;
   try {
-    tx = db.transaction(stores, mode, { durability }) as unknown as Tx<Mode>;
+    tx = db.transaction(stores, mode, { durability });
     const done = tx.done;
     let pending: Promise<T> | T;
     try {

@@ -56,10 +56,8 @@ export class ConsensusEngine implements ConsensusEngineApi {
   }
 
   async listKeys(): Promise<string[]> {
-    return this.#conn.run(
-      [STORES.consensusKeys],
-      'readonly',
-      (tx) => tx.objectStore(STORES.consensusKeys).getAllKeys() as Promise<string[]>,
+    return this.#conn.run([STORES.consensusKeys], 'readonly', (tx) =>
+      tx.objectStore(STORES.consensusKeys).getAllKeys(),
     );
   }
 
@@ -67,7 +65,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
     const found = await this.#conn.run([STORES.consensus], 'readonly', async (tx) => {
       const cursor = await tx.objectStore(STORES.consensus).openCursor(keyRange(key), 'prev');
       if (cursor === null) return undefined;
-      return { seqno: seqnoOf(cursor.key), data: cursor.value as Uint8Array };
+      return { seqno: seqnoOf(cursor.key), data: cursor.value };
     });
     if (found === undefined) return undefined;
     return this.#mark(found, [found.data.buffer as ArrayBuffer]);
@@ -112,7 +110,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
           });
     const seqnos = new BigInt64Array(keys.length);
     keys.forEach((k, i) => (seqnos[i] = seqnoOf(k)));
-    const data = packBytes(values as Uint8Array[]);
+    const data = packBytes(values);
     return this.#mark({ seqnos, data }, [seqnos.buffer, ...packedBuffers(data)]);
   }
 
@@ -140,8 +138,8 @@ function keyRange(key: string): IDBKeyRange {
   return IDBKeyRange.bound([key], [key, []]);
 }
 
-function seqnoOf(key: IDBValidKey): bigint {
-  return decodeU63((key as VersionKey)[1]);
+function seqnoOf(key: VersionKey): bigint {
+  return decodeU63(key[1]);
 }
 
 /** Reads the head's seqno with one reverse key cursor, without loading any data. */

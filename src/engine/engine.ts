@@ -3,7 +3,6 @@ import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
 import { StoreError, toWireError } from '../store-error.js';
 import { exportRecords, importRecords, type StoreSnapshot } from './backup-engine.js';
 import { ChangeFeed } from './change-feed.js';
-import type { IDBPDatabase } from 'idb';
 import { Connection, runIn, type Tx } from './connection.js';
 import { databaseName } from './database-name.js';
 import { ConsensusEngine } from './consensus-engine.js';
@@ -110,7 +109,7 @@ export class Engine implements EngineApi {
         },
         runFreeing: (db, buf, durability) =>
           runIn(
-            db as IDBPDatabase,
+            db,
             [...PERSISTER_STORES, STORES.keyValues, STORES.usage],
             'readwrite',
             async (tx) => {

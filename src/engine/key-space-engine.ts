@@ -94,9 +94,9 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
       // The buffer still needs its value: hand out a copy.
       if (hit !== undefined) return hit.data === undefined ? undefined : this.#out(hit.data.slice());
     }
-    const record = (await runIn(db, [STORES.keyValues], 'readonly', (tx) =>
+    const record = await runIn(db, [STORES.keyValues], 'readonly', (tx) =>
       tx.objectStore(STORES.keyValues).get([space, ...key]),
-    )) as unknown;
+    );
     if (record === undefined) return undefined;
     const problem = keyValueProblem(record);
     if (problem === undefined) return this.#out((record as KeyRecord).data);
@@ -124,9 +124,9 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
     // Taken with the transaction created right after it, so that a commit finishing during the
     // read is neither missed nor applied twice.
     const overlay = this.#queue.overlay();
-    const records = (await runIn(db, [STORES.keyValues], 'readonly', (tx) =>
+    const records = await runIn(db, [STORES.keyValues], 'readonly', (tx) =>
       tx.objectStore(STORES.keyValues).getAll(prefixRange(space, prefix)),
-    )) as unknown[];
+    );
     let found: Found[] = [];
     // A value that fails its check is left out, and moved out of the way.
     const corrupt: FoundCorrupt[] = [];
@@ -135,7 +135,7 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
       if (problem === undefined) {
         const { key, data, written } = r as KeyRecord;
         found.push({ key: key.slice(1), data, written });
-      } else corrupt.push(corruptValue(space, (r as { key: IDBValidKey }).key, problem));
+      } else corrupt.push(corruptValue(space, (r as { key: string[] }).key, problem));
     }
     if (corrupt.length > 0) this.#quarantine.move(corrupt);
     const buffered: KeySpaceBuffer[] = [];
@@ -180,7 +180,7 @@ export class KeySpaceEngine implements KeySpaceEngineApi {
 }
 
 /** A corrupt value that a read found under `key` (`[space, ...path]`), to move to the quarantine. */
-function corruptValue(space: string, key: IDBValidKey, problem: string): FoundCorrupt {
+function corruptValue(space: string, key: string[], problem: string): FoundCorrupt {
   // IndexedDB holds the key path valid, but a record written by another program may hold a key
   // of other types than strings: reported as text.
   const path = (key as unknown[]).slice(1).map(String);

@@ -48,18 +48,14 @@ export class LogStateEngine implements LogStateEngineApi {
   }
 
   async logs(): Promise<string[]> {
-    return this.#conn.run(
-      [STORES.logState],
-      'readonly',
-      (tx) => tx.objectStore(STORES.logState).getAllKeys() as Promise<string[]>,
+    return this.#conn.run([STORES.logState], 'readonly', (tx) =>
+      tx.objectStore(STORES.logState).getAllKeys(),
     );
   }
 
   async read(logId: string): Promise<StoredCheckpoint | undefined> {
-    const found = await this.#conn.run(
-      [STORES.logState],
-      'readonly',
-      (tx) => tx.objectStore(STORES.logState).get(logId) as Promise<StoredCheckpoint | undefined>,
+    const found = await this.#conn.run([STORES.logState], 'readonly', (tx) =>
+      tx.objectStore(STORES.logState).get(logId),
     );
     if (found === undefined) return undefined;
     return this.#mark(found, [found.checkpoint.buffer as ArrayBuffer]);
@@ -71,7 +67,7 @@ export class LogStateEngine implements LogStateEngineApi {
       'readwrite',
       async (tx) => {
         const logs = tx.objectStore(STORES.logState);
-        const current = (await logs.get(logId)) as StoredCheckpoint | undefined;
+        const current = await logs.get(logId);
         if (current?.version !== expected) {
           throw new StoreError('conflict', `The checkpoint of log "${logId}" changed since it was read`);
         }

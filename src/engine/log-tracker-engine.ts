@@ -1,7 +1,7 @@
 import type { DecodedEntry } from '../contracts/log-tracker.js';
 import type { ChangeFeed } from './change-feed.js';
 import { MAX_GET_ALL_COUNT, type Connection } from './connection.js';
-import { STORES } from './schema.js';
+import { STORES, type LarderSchema } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
 import { decodeU63, encodeU63 } from './u63-key.js';
 
@@ -109,9 +109,10 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
       // which sorts below all of that peer's keys, jumps to the previous peer's highest row.
       let cursor = await tx.objectStore(STORES.logEntries).openKeyCursor(namespace(prefix), 'prev');
       while (cursor !== null) {
-        const [, peer, idx] = cursor.key as [string, string, string];
+        const [, peer, idx] = cursor.key;
         cursors.set(peer, decodeU63(idx) + 1n);
-        cursor = await cursor.continue([prefix, peer]);
+        // A position, not a stored key: idb types `continue` by the store's keys, all three long.
+        cursor = await cursor.continue([prefix, peer] as unknown as LarderSchema['logEntries']['key']);
       }
       return cursors;
     });
@@ -135,7 +136,7 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
     const out = keys.map((key, i): [bigint, DecodedEntry<unknown>] => {
       const row = rows[i] as DecodedEntry<unknown>;
       if (row.kind === 'expunged') buffers.push(row.hash.buffer as ArrayBuffer);
-      return [decodeU63((key as [string, string, string])[2]), row];
+      return [decodeU63(key[2]), row];
     });
     return this.#mark(out, buffers);
   }
@@ -152,6 +153,6 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
       const store = tx.objectStore(STORES.tables);
       return Promise.all([store.getAllKeys(range), store.getAll(range)]);
     });
-    return keys.map((key, i) => [(key as [string, IDBValidKey])[1], values[i]]);
+    return keys.map(([, key], i) => [key, values[i]]);
   }
 }

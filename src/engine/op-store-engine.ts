@@ -4,7 +4,7 @@ import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { Connection } from './connection.js';
 import { earliestInArc } from './earliest-in-arc.js';
-import { opKey, type OpKey, type OpRecord } from './op-record.js';
+import { opKey, type OpRecord } from './op-record.js';
 import { RangePager } from './range-pager.js';
 import { nowMicros, OP_CLOCK_KEY, opClockNext } from './op-clock.js';
 import { STORES } from './schema.js';
@@ -85,7 +85,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
   async processIncomingOps(space: string, ops: IncomingOps): Promise<void> {
     const n = ops.createdAt.length;
     const ids = split(ops.ids);
-    const dataKeys = ids.map((id) => [space, id.buffer]);
+    const dataKeys = ids.map((id): [string, ArrayBuffer] => [space, id.buffer]);
     const write = this.#conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
       const opStore = tx.objectStore(STORES.ops);
       const opData = tx.objectStore(STORES.opData);
@@ -94,6 +94,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
       // alone against every other writer of these stores, other tabs included.
       const [stored, last] = await Promise.all([
         Promise.all(dataKeys.map((k) => opData.getKey(k))),
+        // `meta` holds a value type per key (see LarderSchema): this key holds the op clock.
         meta.get(OP_CLOCK_KEY) as Promise<number | undefined>,
       ]);
       const now = nowMicros();
@@ -124,7 +125,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
         }
         start = end;
       }
-      if (clock !== last) writes.push(meta.put(clock, OP_CLOCK_KEY));
+      if (clock !== undefined && clock !== last) writes.push(meta.put(clock, OP_CLOCK_KEY));
       await Promise.all(writes);
       return seen.size;
     });
@@ -142,9 +143,9 @@ export class OpStoreEngine implements OpStoreEngineApi {
     if (arc === null || !(start < end)) return this.#idList([], []);
     // `[space, start]` sorts before every `[space, start, id]`, `[space, end]` before every
     // `[space, end, id]`: the range holds exactly `start <= createdAt < end`.
-    const keys = (await this.#conn.run([STORES.ops], 'readonly', (tx) =>
+    const keys = await this.#conn.run([STORES.ops], 'readonly', (tx) =>
       tx.objectStore(STORES.ops).getAllKeys(IDBKeyRange.bound([space, start], [space, end])),
-    )) as OpKey[];
+    );
     // Keys only: they hold the id and size, and decode faster than records.
     const ids: ArrayBuffer[] = [];
     const sizes: number[] = [];
@@ -157,10 +158,10 @@ export class OpStoreEngine implements OpStoreEngineApi {
   }
 
   async retrieveOps(space: string, ids: PackedBytes): Promise<FoundOps> {
-    const values = (await this.#conn.run([STORES.opData], 'readonly', (tx) => {
+    const values = await this.#conn.run([STORES.opData], 'readonly', (tx) => {
       const opData = tx.objectStore(STORES.opData);
       return Promise.all(split(ids).map((id) => opData.get([space, id.buffer])));
-    })) as Array<Uint8Array | undefined>;
+    });
     const found: number[] = [];
     const data: Uint8Array[] = [];
     values.forEach((v, i) => {
@@ -195,6 +196,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
       // The clock's time before the read: any op this read does not see is stored later, in a
       // transaction that IndexedDB orders after this one, so its storedAt is at least this.
       const now = nowMicros();
+      // `meta` holds a value type per key (see LarderSchema): this key holds the op clock.
       const last = (await tx.objectStore(STORES.meta).get(OP_CLOCK_KEY)) as number | undefined;
       const taken: OpRecord[] = [];
       let total = 0;

@@ -154,10 +154,8 @@ export class PersisterEngine implements PersisterEngineApi {
 
   /** Resolves the document and whether it came from the buffer. */
   async #document(docId: string): Promise<[Uint8Array | undefined, boolean]> {
-    const [stored, overlay] = await this.#read(
-      docId,
-      [STORES.documents],
-      (tx) => tx.objectStore(STORES.documents).get(docId) as Promise<unknown>,
+    const [stored, overlay] = await this.#read(docId, [STORES.documents], (tx) =>
+      tx.objectStore(STORES.documents).get(docId),
     );
     const buffered = overlay.findLast((d) => d.document !== undefined)?.document;
     if (buffered !== undefined) return [buffered, true];
@@ -227,10 +225,8 @@ export class PersisterEngine implements PersisterEngineApi {
   }
 
   async #liveChanges(docId: string): Promise<ChangeIndex> {
-    const [chunks, overlay] = await this.#read(
-      docId,
-      [STORES.changes],
-      (tx) => tx.objectStore(STORES.changes).index('doc').getAll(docId) as Promise<unknown[]>,
+    const [chunks, overlay] = await this.#read(docId, [STORES.changes], (tx) =>
+      tx.objectStore(STORES.changes).index('doc').getAll(docId),
     );
     // A chunk that fails its check is left out, and moved out of the way: the rest still loads.
     const { sound, corrupt } = sortChunks(docId, chunks);
@@ -281,7 +277,7 @@ export class PersisterEngine implements PersisterEngineApi {
       const index = tx.objectStore(STORES.changes).index('doc');
       if ((await index.count(docId)) > COMPACT_CHUNKS) return true;
       if (!removed) return false;
-      const live = replay(sortChunks(docId, (await index.getAll(docId)) as unknown[]).sound);
+      const live = replay(sortChunks(docId, await index.getAll(docId)).sound);
       const dead = live.deadBytes;
       return dead > COMPACT_DEAD_BYTES && dead > live.liveBytes;
     });
@@ -325,7 +321,7 @@ export class PersisterEngine implements PersisterEngineApi {
     const out = new Map<string, { peer: Uint8Array; state: Uint8Array | undefined }>();
     const corrupt: FoundCorrupt[] = [];
     keys.forEach((key, i) => {
-      const peer = new Uint8Array((key as [string, ArrayBuffer])[1]);
+      const peer = new Uint8Array(key[1]);
       const hex = toHex(peer);
       const checked = checkSyncState(docId, peer, values[i]);
       if (checked.problem === undefined) out.set(hex, { peer, state: checked.bytes });
@@ -408,11 +404,11 @@ export async function freePersisterSpace(tx: Tx<'readwrite'>, buf: WriteBuffer):
     for (const s of d.syncStates.values()) writes.push(syncStates.delete(syncKey(docId, s.peer)));
     if (d.changes.size === 0) continue;
     const removed = new Set(d.changes.keys());
-    const chunks = (await changes.index('doc').getAll(docId)) as ChangeChunk[];
     let left = 0;
-    for (const chunk of chunks) {
+    for (const stored of await changes.index('doc').getAll(docId)) {
       // A corrupt chunk is the quarantine's, which the next read of the document starts.
-      if (chunkProblem(chunk) !== undefined) continue;
+      if (chunkProblem(stored) !== undefined) continue;
+      const chunk = stored as ChangeChunk;
       const kept = chunkOps(chunk).filter((op) => !removed.has(changeKey(op.actor, op.seq)));
       if (kept.length === chunk.putSeqs.length + chunk.delSeqs.length) {
         left += chunk.bytes.byteLength;

@@ -1,6 +1,6 @@
 import type { CorruptRecord } from '../contracts/store.js';
 import type { Connection } from './connection.js';
-import { STORES } from './schema.js';
+import { STORES, type LarderSchema } from './schema.js';
 
 /** A `quarantine` record: a corrupt record, moved out of the way, kept for whoever investigates. */
 export interface QuarantineRecord {
@@ -22,7 +22,7 @@ export interface QuarantineRecord {
 /** A corrupt document, sync state or key-space value that a read found. */
 export interface FoundCorrupt {
   store: 'documents' | 'syncStates' | 'keyValues';
-  key: IDBValidKey;
+  key: LarderSchema['documents' | 'syncStates' | 'keyValues']['key'];
   /** Names the record among those being moved, as a string. */
   id: string;
   /** Checks the record again when it is moved: `undefined` when it is sound (rewritten since). */
@@ -82,7 +82,7 @@ async function quarantineRecords(conn: Connection, found: FoundCorrupt[]): Promi
     const writes: Promise<unknown>[] = [];
     for (const f of found) {
       const store = tx.objectStore(f.store);
-      const record = (await store.get(f.key)) as unknown;
+      const record = await store.get(f.key);
       if (record === undefined || f.problem(record) === undefined) continue;
       const { report } = f;
       const kept: QuarantineRecord = {

@@ -1,4 +1,12 @@
-import type { IDBPDatabase, IDBPTransaction } from 'idb';
+import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
+import type { DecodedEntry } from '../contracts/log-tracker.js';
+import type { ChangeChunk } from './change-chunks.js';
+import type { StorageRecord } from './connection.js';
+import type { StoredCheckpoint } from './log-state-engine.js';
+import type { OpKey, OpRecord } from './op-record.js';
+import type { KeyRecord, SealedBytes } from './record-checksums.js';
+import type { QuarantineRecord } from './record-quarantine.js';
+import type { StoredTotals } from './usage-counters.js';
 import { countExistingUsage } from './usage-upgrade.js';
 
 /**
@@ -43,7 +51,65 @@ export const STORES = {
 /** The name of one of larder's object stores. */
 export type StoreName = (typeof STORES)[keyof typeof STORES];
 
-type Upgrade = (db: IDBPDatabase, tx: IDBPTransaction<unknown, string[], 'versionchange'>) => void;
+declare const unchecked: unique symbol;
+
+/**
+ * What a store whose records carry a check (`changes`, `documents`, `syncStates`, `keyValues`)
+ * holds: larder writes `T`, so `put` and `add` take only `T`, but a read may find anything (a
+ * flipped bit, a record another program wrote), so what `get` returns cannot be used as `T`
+ * until it has passed the store's check.
+ *
+ * @remarks
+ * Typing these values plain `T` would drop every cast and make a read that skips its check
+ * compile; typing them `unknown` would let any value be written. This is `T` on write and as
+ * good as `unknown` on read: the checks (`chunkProblem`, `checkDocument`, `checkSyncState`,
+ * `keyValueProblem`) take `unknown`, and the code that uses a record after its check casts it
+ * there, where the check licenses it.
+ */
+export type Unchecked<T> = T | { readonly [unchecked]: never };
+
+/**
+ * Every object store of {@link STORES} with its key, value and indexes, as `idb` types them, so
+ * that reads are typed without a cast at each call site.
+ *
+ * @remarks
+ * Keys are typed as larder writes them (IndexedDB holds only that each is a valid key). Values
+ * of the stores with a check are {@link Unchecked}; the others are typed as written and read
+ * as they always were, unchecked. `meta` and `usage` hold a value type per key, which a schema
+ * cannot say: their values are the union, and a read names its key's type.
+ */
+export interface LarderSchema extends DBSchema {
+  changes: { key: number; value: Unchecked<ChangeChunk>; indexes: { doc: string } };
+  /** Records from before checksums are the bare bytes: both shapes still read. */
+  documents: { key: string; value: Unchecked<SealedBytes | Uint8Array> };
+  syncStates: { key: [docId: string, peer: ArrayBuffer]; value: Unchecked<SealedBytes | Uint8Array> };
+  consensus: { key: [key: string, seqno: string]; value: Uint8Array };
+  consensusKeys: { key: string; value: true };
+  logState: { key: string; value: StoredCheckpoint };
+  logEntries: { key: [prefix: string, peer: string, entryIdx: string]; value: DecodedEntry<unknown> };
+  tables: { key: [table: string, key: IDBValidKey]; value: unknown };
+  ops: {
+    key: OpKey;
+    value: OpRecord;
+    indexes: {
+      stored: [space: string, storedAt: number];
+      loc: [space: string, loc: number, storedAt: number];
+    };
+  };
+  opData: { key: [space: string, id: ArrayBuffer]; value: Uint8Array };
+  sliceHashes: { key: [space: string, arc: number[], sliceIndex: number]; value: Uint8Array };
+  /** The storage record under `'storage'`, the op clock's high-water mark under its key. */
+  meta: { key: string; value: StorageRecord | number };
+  keyValues: { key: string[]; value: Unchecked<KeyRecord> };
+  /** Item sizes and dirty markers are numbers, totals {@link StoredTotals} (see usage-counters.ts). */
+  usage: { key: string[]; value: number | StoredTotals };
+  quarantine: { key: number; value: QuarantineRecord };
+}
+
+/** A version-change transaction over larder's stores, as `idb` types it. */
+export type UpgradeTx = IDBPTransaction<LarderSchema, StoreName[], 'versionchange'>;
+
+type Upgrade = (db: IDBPDatabase<LarderSchema>, tx: UpgradeTx) => void;
 
 /**
  * Schema steps, in order: step `i` upgrades version `i` to version `i + 1`. A step only adds;
@@ -111,10 +177,6 @@ export const SCHEMA_VERSION = STEPS.length;
  * @param oldVersion - the version it had (0 when new).
  * @param tx - the upgrade transaction.
  */
-export function upgradeSchema(
-  db: IDBPDatabase,
-  oldVersion: number,
-  tx: IDBPTransaction<unknown, string[], 'versionchange'>,
-): void {
+export function upgradeSchema(db: IDBPDatabase<LarderSchema>, oldVersion: number, tx: UpgradeTx): void {
   for (let v = oldVersion; v < STEPS.length; v++) STEPS[v]?.(db, tx);
 }

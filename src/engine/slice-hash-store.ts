@@ -35,15 +35,15 @@ export class SliceHashStore {
   count(space: string, arc: DhtArc): Promise<number> {
     return this.#conn.run([STORES.sliceHashes], 'readonly', async (tx) => {
       const last = await tx.objectStore(STORES.sliceHashes).openKeyCursor(arcRange(space, arc), 'prev');
-      return last === null ? 0 : (last.key as [string, number[], number])[2] + 1;
+      return last === null ? 0 : last.key[2] + 1;
     });
   }
 
   /** Resolves one hash, or `undefined`. */
   async get(space: string, arc: DhtArc, index: number): Promise<Uint8Array | undefined> {
-    const hash = (await this.#conn.run([STORES.sliceHashes], 'readonly', (tx) =>
+    const hash = await this.#conn.run([STORES.sliceHashes], 'readonly', (tx) =>
       tx.objectStore(STORES.sliceHashes).get([space, arcKey(arc), index]),
-    )) as Uint8Array | undefined;
+    );
     if (hash === undefined) return undefined;
     // Transfer only a buffer that holds exactly the hash.
     const out = hash.byteLength === hash.buffer.byteLength ? hash : hash.slice();
@@ -57,8 +57,8 @@ export class SliceHashStore {
       const range = arcRange(space, arc);
       return Promise.all([store.getAllKeys(range), store.getAll(range)]);
     });
-    const indexes = Float64Array.from(keys, (k) => (k as [string, number[], number])[2]);
-    const hashes = packBytes(values as Uint8Array[]);
+    const indexes = Float64Array.from(keys, (k) => k[2]);
+    const hashes = packBytes(values);
     return this.#mark({ indexes, hashes }, [indexes.buffer, ...packedBuffers(hashes)]);
   }
 }

@@ -1,7 +1,6 @@
-import type { IDBPDatabase } from 'idb';
 import type { StoredUsage } from '../contracts/storage-health.js';
 import type { ChangeChunk } from './change-chunks.js';
-import { runIn, type Tx } from './connection.js';
+import { runIn, type LarderDatabase, type Tx } from './connection.js';
 import { STORES } from './schema.js';
 import type { WriteBuffer } from './write-buffer.js';
 
@@ -24,8 +23,13 @@ import type { WriteBuffer } from './write-buffer.js';
  * fold that never ran (the tab died) leaves its marker, and the next read folds it first.
  */
 
-type Totals = Omit<StoredUsage, 'total'> & { documents?: number };
+/**
+ * A `usage` record of totals: a document's under `['a', docId]`, the store's (with `documents`)
+ * under `['t']`.
+ */
+export type StoredTotals = Omit<StoredUsage, 'total'> & { documents?: number };
 
+// `usage` holds a value type per key (see LarderSchema): each read names the type its key holds.
 const STORE_TOTALS = ['t'];
 
 function items(docId: string): IDBKeyRange {
@@ -94,9 +98,9 @@ export function chunkBytes(chunks: Iterable<ChangeChunk>): number {
  * asked, a document's: one read-write transaction, a few small reads when nothing is dirty.
  */
 export async function readUsage(
-  db: IDBPDatabase,
+  db: LarderDatabase,
   docId?: string,
-): Promise<{ store: Totals & { documents: number }; document: Totals | undefined }> {
+): Promise<{ store: StoredTotals & { documents: number }; document: StoredTotals | undefined }> {
   return runIn(db, [STORES.usage], 'readwrite', async (tx) => {
     const usage = tx.objectStore(STORES.usage);
     const dirty = (await usage.getAllKeys(dirtyMarkers())) as Array<[string, string]>;
@@ -105,8 +109,8 @@ export async function readUsage(
       dirty.map(([, d]) => d),
     );
     const [store, doc] = await Promise.all([
-      usage.get(STORE_TOTALS) as Promise<(Totals & { documents: number }) | undefined>,
-      docId === undefined ? undefined : (usage.get(['a', docId]) as Promise<Totals | undefined>),
+      usage.get(STORE_TOTALS) as Promise<(StoredTotals & { documents: number }) | undefined>,
+      docId === undefined ? undefined : (usage.get(['a', docId]) as Promise<StoredTotals | undefined>),
     ]);
     return {
       store: store ?? { changes: 0, document: 0, syncStates: 0, documents: 0 },
@@ -128,7 +132,7 @@ export class UsageFolder {
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** Folds `docIds` soon, on `db` as it is open then. */
-  schedule(db: () => IDBPDatabase | undefined, docIds: Iterable<string>): void {
+  schedule(db: () => LarderDatabase | undefined, docIds: Iterable<string>): void {
     for (const id of docIds) this.#docIds.add(id);
     if (this.#timer !== undefined || this.#docIds.size === 0) return;
     this.#timer = setTimeout(() => {
@@ -153,12 +157,12 @@ async function fold(tx: Tx<'readwrite'>, docIds: string[]): Promise<void> {
   if (docIds.length === 0) return;
   const usage = tx.objectStore(STORES.usage);
   const [total, ...found] = await Promise.all([
-    usage.get(STORE_TOTALS) as Promise<(Totals & { documents: number }) | undefined>,
+    usage.get(STORE_TOTALS) as Promise<(StoredTotals & { documents: number }) | undefined>,
     ...docIds.map((docId) =>
       Promise.all([
         usage.getAllKeys(items(docId)),
         usage.getAll(items(docId)),
-        usage.get(['a', docId]) as Promise<Totals | undefined>,
+        usage.get(['a', docId]) as Promise<StoredTotals | undefined>,
       ]),
     ),
   ]);
@@ -166,7 +170,7 @@ async function fold(tx: Tx<'readwrite'>, docIds: string[]): Promise<void> {
   const writes: Promise<unknown>[] = [];
   found.forEach(([keys, sizes, before], i) => {
     const docId = docIds[i] as string;
-    const after: Totals = { changes: 0, document: 0, syncStates: 0 };
+    const after: StoredTotals = { changes: 0, document: 0, syncStates: 0 };
     keys.forEach((key, j) => {
       const part = (key as [string, string, string, string])[2];
       const size = sizes[j] as number;

@@ -1,6 +1,5 @@
-import type { IDBPDatabase } from 'idb';
 import { toStoreError, type StoreError } from '../store-error.js';
-import { runIn, type Tx } from './connection.js';
+import { runIn, type LarderDatabase, type Tx } from './connection.js';
 import type { StoreName } from './schema.js';
 import { WriteBuffer } from './write-buffer.js';
 
@@ -14,7 +13,7 @@ export interface WriteBehind {
 export const DEFAULT_WRITE_BEHIND: WriteBehind = { maxDelayMs: 10, maxBytes: 4 * 1024 * 1024 };
 
 /** What the queue needs of a connection: {@link Connection} in the engine, a fake in unit tests. */
-export interface QueueConnection<Db = IDBPDatabase> {
+export interface QueueConnection<Db = LarderDatabase> {
   /** The database if it is open right now. */
   readonly openNow: Db | undefined;
   /** Resolves the open database, opening it if needed. */
@@ -24,7 +23,7 @@ export interface QueueConnection<Db = IDBPDatabase> {
 }
 
 /** What the queue reports as it commits. */
-export interface QueueHooks<Db = IDBPDatabase> {
+export interface QueueHooks<Db = LarderDatabase> {
   /** A commit succeeded: every write up to id `through` is committed with `durability`. */
   committed?(through: number, durability: IDBTransactionDurability): void;
   /** A commit failed; its writes are buffered again. */
@@ -57,7 +56,7 @@ const RETRY_MAX_MS = 30_000;
  * reported through `hooks.failed` and retried with a backoff (never a busy loop on a full disk),
  * and by the next write or flush.
  */
-export class WriteBehindQueue<Db = IDBPDatabase> {
+export class WriteBehindQueue<Db = LarderDatabase> {
   readonly #conn: QueueConnection<Db>;
   readonly #options: WriteBehind;
   readonly #hooks: QueueHooks<Db>;
@@ -104,7 +103,7 @@ export class WriteBehindQueue<Db = IDBPDatabase> {
     this.#run =
       hooks.run ??
       ((db, buf, durability) =>
-        runIn(db as IDBPDatabase, stores, 'readwrite', (tx) => write(tx, buf), durability));
+        runIn(db as LarderDatabase, stores, 'readwrite', (tx) => write(tx, buf), durability));
     conn.onBeforeClose((db) => {
       // Only when nothing is in flight: a second commit beside it could be merged back over
       // newer values if the first failed. Otherwise the buffer waits for the reopen.
