@@ -100,7 +100,10 @@ test('compareKeys orders paths as IndexedDB orders their array keys', () => {
 
 test('prefixRange covers the prefix and every path under it in its space, and nothing else', () => {
   const spaces = ['', 'a', 'ab', 's'];
-  const keys = spaces.flatMap((space) => TRICKY.map((path) => [space, ...path]));
+  // Every path also with one and two "\uffff" elements after it: the highest single code unit,
+  // which an upper bound made of strings rather than `[]` would leave out.
+  const paths = TRICKY.flatMap((p) => [p, [...p, '\uffff'], [...p, '\uffff', '\uffff']]);
+  const keys = spaces.flatMap((space) => paths.map((path) => [space, ...path]));
   const wrong: string[] = [];
   let inside = 0;
   for (const space of spaces) {
