@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
@@ -87,6 +87,7 @@ export async function launchRealBrowser(profileDir: string): Promise<RealBrowser
     async kill() {
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
       await exited;
+      if (child.pid !== undefined) await groupGone(child.pid);
       await browser.close().catch(() => undefined);
     },
     async close() {
@@ -95,6 +96,35 @@ export async function launchRealBrowser(profileDir: string): Promise<RealBrowser
       await exited;
     },
   };
+}
+
+/**
+ * Waits until no live process of the process group `pgid` is left. The browser process exits
+ * first; its storage process can still hold the profile's IndexedDB files for a moment, and a
+ * browser relaunched on the profile then fails to open them ("Internal error opening backing
+ * store for indexedDB.open", seen in the SIGKILL loop under load), after which Chromium starts
+ * the origin's IndexedDB afresh: every database gone. A person restarting a crashed browser is
+ * never that quick. Zombies are not waiting for anything (Linux: /proc/<pid>/stat).
+ */
+async function groupGone(pgid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const alive = readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .some((pid) => {
+        try {
+          // "pid (comm) state ppid pgrp ...": comm may hold spaces, so read after its ')'.
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          return Number(pgrp) === pgid && state !== 'Z';
+        } catch {
+          return false; // gone while we looked
+        }
+      });
+    if (!alive) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`processes of the killed browser (group ${pgid}) still alive after 10 s`);
 }
 
 async function waitForPort(profileDir: string, child: ChildProcess): Promise<number> {

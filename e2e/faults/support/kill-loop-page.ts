@@ -61,11 +61,37 @@ export interface Held {
   cas: number;
   rows: number[];
   damagedRows: number;
+  /** The store's storage id: a different one means a different database. */
+  storageId: string;
+}
+
+/**
+ * Whether the browser still lists the store's database, before anything opens it (opening
+ * would create it). `error` is the browser's when it cannot even list its databases.
+ */
+export async function probeDatabase(name: string): Promise<{ listed: boolean; error?: string }> {
+  try {
+    return { listed: (await indexedDB.databases()).some((d) => d.name === `larder:${name}`) };
+  } catch (e) {
+    return { listed: false, error: String(e) };
+  }
 }
 
 /** Reads everything the loop writes, through larder, and verifies it. */
-export async function readHeld(name: string): Promise<Held> {
-  const store = await window.larder.openStore(name, { startTimeoutMs: START_TIMEOUT_MS });
+export async function readHeld(
+  name: string,
+  expectStorageId: string | undefined,
+): Promise<Held | { error: { code: string | undefined; message: string } }> {
+  let store: Store;
+  try {
+    store = await window.larder.openStore(name, {
+      startTimeoutMs: START_TIMEOUT_MS,
+      ...(expectStorageId === undefined ? {} : { expectStorageId }),
+    });
+  } catch (e) {
+    const code = window.larder.isStoreError(e) ? e.code : undefined;
+    return { error: { code, message: String(e) } };
+  }
   try {
     const p = store.persister('doc');
     const ids = (await p.getChanges()).map(changeId);
@@ -89,6 +115,7 @@ export async function readHeld(name: string): Promise<Held> {
       cas: head === undefined ? 0 : Number(head.seqno),
       rows: goodRows.map(([k]) => k),
       damagedRows: rows.length - goodRows.length,
+      storageId: store.storageId,
     };
   } finally {
     await store.close();
@@ -102,7 +129,12 @@ export async function readHeld(name: string): Promise<Held> {
  *
  * @param first - the first id this loop uses; ids of different loops must not overlap.
  */
-export async function startWriteLoop(name: string, engine: 'worker' | 'inline', first: number, cas: number) {
+export async function startWriteLoop(
+  name: string,
+  engine: 'worker' | 'inline',
+  first: number,
+  cas: number,
+): Promise<string> {
   const store: Store = await window.larder.openStore(name, { engine, startTimeoutMs: START_TIMEOUT_MS });
   const p = store.persister('doc');
   const ack = (a: Ack) => console.log(`ack ${JSON.stringify(a)}`);
@@ -146,4 +178,5 @@ export async function startWriteLoop(name: string, engine: 'worker' | 'inline', 
       ack({ rows: [row] });
     }
   })().catch((e: unknown) => console.log(`loop-error ${String(e)}`));
+  return store.storageId;
 }
