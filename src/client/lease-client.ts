@@ -6,9 +6,6 @@ import { isHeld, LEASE_KEY_PREFIX, readLeaseHead, toLeaseState, writeLease } fro
 import { invalid } from './validate.js';
 import { requestLock, webLocks, type HeldLock } from './web-lock.js';
 
-/** The default {@link LeaseOptions.ttlMs}. */
-const DEFAULT_TTL_MS = 15_000;
-
 /** How many times a holder of the Web Lock retries its compare-and-set before it gives up. */
 const CLAIM_ATTEMPTS = 8;
 
@@ -22,20 +19,6 @@ export interface LeaseHost {
   held: Set<HeldLeaseClient>;
   /** Throws the store's failure ('closed', or a lost engine or database), if any. */
   check(): void;
-}
-
-/** Checks {@link LeaseOptions} and fills in the defaults. */
-export function checkLeaseOptions(key: unknown, options: unknown): Required<LeaseOptions> {
-  if (typeof key !== 'string' || key === '') invalid('key must be a non-empty string');
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    invalid('options must be an object');
-  }
-  const { ttlMs = DEFAULT_TTL_MS, holder = crypto.randomUUID() } = (options ?? {}) as LeaseOptions;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 30) {
-    invalid('ttlMs must be a number of milliseconds, at least 30');
-  }
-  if (typeof holder !== 'string' || holder === '') invalid('holder must be a non-empty string');
-  return { ttlMs, holder };
 }
 
 /**

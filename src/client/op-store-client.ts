@@ -7,6 +7,7 @@ import type { ClientContext } from './client-context.js';
 import { decodeDefaultOp, type DecodedOp } from './default-op-format.js';
 import { checkArray, checkBytes, checkEach, checkIndex, describeValue, invalid } from './validate.js';
 
+/** A caller's op decoder, checked to be a function (see op-store-options.ts). */
 type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
 
 /**
@@ -18,31 +19,19 @@ type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
  *
  * @param api - the engine's op store side.
  * @param space - the space's namespace.
- * @param options - the space's options.
+ * @param decodeOp - the space's `decodeOp`, checked by {@link checkOpStoreOptions}.
  * @param ctx - the store's client context.
  * @param subscribe - the store's change feed, for this space.
- * @throws {@link StoreError} code 'invalid-argument' when `options` or its `decodeOp` is not what
- * {@link OpStoreOptions} says.
  */
 export function createOpStoreClient(
   api: OpStoreEngineApi,
   space: string,
-  options: OpStoreOptions | undefined,
+  decodeOp: DecodeOp | undefined,
   ctx: ClientContext,
   subscribe: OpStore['subscribe'],
 ): OpStore {
   const { call, mark } = ctx;
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    invalid('options must be an object');
-  }
-  let decodeOp: unknown;
-  try {
-    decodeOp = options?.decodeOp;
-  } catch (e) {
-    throw new StoreError('invalid-argument', `options could not be read: ${String(e)}`, { cause: e });
-  }
-  if (decodeOp !== undefined && typeof decodeOp !== 'function') invalid('decodeOp must be a function');
-  const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp as DecodeOp);
+  const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp);
   return {
     subscribe,
     processIncomingOps: (ops) =>

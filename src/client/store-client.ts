@@ -17,21 +17,20 @@ import { fromWireError, StoreError, toStoreError } from '../store-error.js';
 import { createBatchClient } from './batch-client.js';
 import { ChangeFeedClient } from './change-feed-client.js';
 import type { HeldLeaseClient } from './held-lease.js';
-import { checkLeaseOptions, LeaseClient } from './lease-client.js';
+import type { LeaseClient, LeaseHost } from './lease-client.js';
+import { checkLeaseOptions } from './lease-options.js';
 import { createClientContext, type ClientContext } from './client-context.js';
 import { createConsensusClient } from './consensus-client.js';
 import { Emitter } from './emitter.js';
 import { createKeySpaceClient } from './key-space-client.js';
 import { listenForHide } from './listen-for-hide.js';
 import { createLogStateClient } from './log-state-client.js';
-import { createLogTrackerClient } from './log-tracker-client.js';
-import { createOpStoreClient } from './op-store-client.js';
+import { checkOpStoreOptions } from './op-store-options.js';
 import { createPersisterClient } from './persister-client.js';
 import { createTableClient } from './table-client.js';
 import { guardUnload } from './unload-grace.js';
 import { WriteTracker } from './write-tracker.js';
-import { readBackup } from './backup-reader.js';
-import { backupStream } from './backup-writer.js';
+import { loadPart } from './load-part.js';
 import { checkBytesNeeded, checkHealthOptions, originStorage, toHealth } from './storage-health-client.js';
 import { checkString, invalid } from './validate.js';
 
@@ -190,7 +189,10 @@ export class StoreClient implements Store {
   logTracker<Op = unknown>(prefix: string): Promise<LogTracker<Op>> {
     return this.#ctx.call(async () => {
       checkString(prefix, 'prefix');
-      await this.#parts.logTracker.init();
+      const [{ createLogTrackerClient }] = await Promise.all([
+        loadPart('log tracker', () => import('./log-tracker-client.js')),
+        this.#parts.logTracker.init(),
+      ]);
       const subscribe = this.#feed.growth('logs', prefix);
       return createLogTrackerClient<Op>(this.#parts.logTracker, prefix, this.#ctx, subscribe);
     });
@@ -207,8 +209,29 @@ export class StoreClient implements Store {
 
   opStore(space: string, options?: OpStoreOptions): OpStore {
     checkString(space, 'space');
+    const decodeOp = checkOpStoreOptions(options);
     const subscribe = this.#feed.growth('opSpaces', space);
-    return createOpStoreClient(this.#parts.opStore, space, options, this.#ctx, subscribe);
+    // The op store client (op decoding, DHT arcs) loads on the space's first call.
+    let client: Promise<OpStore> | undefined;
+    const loaded = () =>
+      (client ??= loadPart('op store', () => import('./op-store-client.js')).then(({ createOpStoreClient }) =>
+        createOpStoreClient(this.#parts.opStore, space, decodeOp, this.#ctx, subscribe),
+      ));
+    return {
+      subscribe,
+      processIncomingOps: async (ops) => (await loaded()).processIncomingOps(ops),
+      retrieveOpHashesInTimeSlice: async (arc, start, end) =>
+        (await loaded()).retrieveOpHashesInTimeSlice(arc, start, end),
+      retrieveOps: async (opIds) => (await loaded()).retrieveOps(opIds),
+      filterOutExistingOps: async (opIds) => (await loaded()).filterOutExistingOps(opIds),
+      retrieveOpIdsBounded: async (arc, start, limitBytes) =>
+        (await loaded()).retrieveOpIdsBounded(arc, start, limitBytes),
+      earliestTimestampInArc: async (arc) => (await loaded()).earliestTimestampInArc(arc),
+      storeSliceHash: async (arc, sliceIndex, hash) => (await loaded()).storeSliceHash(arc, sliceIndex, hash),
+      sliceHashCount: async (arc) => (await loaded()).sliceHashCount(arc),
+      retrieveSliceHash: async (arc, sliceIndex) => (await loaded()).retrieveSliceHash(arc, sliceIndex),
+      retrieveSliceHashes: async (arc) => (await loaded()).retrieveSliceHashes(arc),
+    };
   }
 
   keySpace(name: string): KeySpace {
@@ -227,7 +250,7 @@ export class StoreClient implements Store {
 
   lease(key: string, options?: LeaseOptions): Lease {
     const checked = checkLeaseOptions(key, options);
-    const host = {
+    const host: LeaseHost = {
       consensus: this.consensus(),
       database: databaseName(this.name),
       held: this.#leases,
@@ -235,7 +258,18 @@ export class StoreClient implements Store {
         if (this.#failure !== undefined) throw this.#failure;
       },
     };
-    return new LeaseClient(host, key, checked);
+    // The lease client (Web Locks, records, renewal) loads on the lease's first call.
+    let client: Promise<LeaseClient> | undefined;
+    const loaded = () =>
+      (client ??= loadPart('lease', () => import('./lease-client.js')).then(
+        ({ LeaseClient }) => new LeaseClient(host, key, checked),
+      ));
+    return {
+      key,
+      tryAcquire: async () => (await loaded()).tryAcquire(),
+      acquire: async (options) => (await loaded()).acquire(options),
+      read: async () => (await loaded()).read(),
+    };
   }
 
   subscribe(listener: (change: StoreChange) => void): Unsubscribe {
@@ -280,7 +314,14 @@ export class StoreClient implements Store {
   }
 
   exportBackup(): Promise<ReadableStream<Uint8Array>> {
-    return this.#ctx.call(async () => backupStream(this.name, await this.#api.exportRecords()));
+    return this.#ctx.call(async () => {
+      // Backups load on first use: most pages never take one, and the code is a third of the client.
+      const [{ backupStream }, records] = await Promise.all([
+        loadPart('backup', () => import('./backup-writer.js')),
+        this.#api.exportRecords(),
+      ]);
+      return backupStream(this.name, records);
+    });
   }
 
   importBackup(source: BackupSource, options?: ImportOptions): Promise<ImportResult> {
@@ -290,6 +331,7 @@ export class StoreClient implements Store {
       }
       const accept = options?.acceptOtherStore ?? false;
       if (typeof accept !== 'boolean') invalid('acceptOtherStore must be a boolean');
+      const { readBackup } = await loadPart('backup', () => import('./backup-reader.js'));
       const { header, snapshot } = await readBackup(source, this.name, accept);
       const records = await this.#api.importRecords(snapshot);
       return {

@@ -197,6 +197,8 @@ export class Engine implements EngineApi {
     try {
       if (this.#conn.lost === undefined) await this.#queue.flush('strict');
     } finally {
+      // The flush's commit may have started a compaction: it ends before the connection does.
+      await this.persister.settle();
       this.#feed.close();
       this.#folds.stop();
       await this.#conn.close();
