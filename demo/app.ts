@@ -52,7 +52,7 @@ class App {
   readonly #tabId: string;
   readonly #board: BoardView;
   readonly #activity = new ActivityLine();
-  readonly #originStorage = new OriginStoragePanel();
+  readonly #originStorage: OriginStoragePanel;
   readonly #inspector: InspectorView;
   readonly #sync: TabSync;
   readonly #feed = new FeedLog();
@@ -65,6 +65,7 @@ class App {
     this.#persister = persister;
     this.#replica = replica;
     this.#tabId = tabId;
+    this.#originStorage = new OriginStoragePanel(store);
     const change = (fn: (d: board.Board) => void) => replica.change(fn);
     this.#board = new BoardView(
       element('board'),
@@ -133,6 +134,16 @@ class App {
         this.#shell.fatal(describeError(error), (backUp) => resetBoard(STORE_NAME, undefined, backUp));
       });
     }
+    // A damaged record is set aside by larder and the rest of the board loads: say so, since a
+    // card or an edit may be missing until another tab or a backup brings it back.
+    store.on('corruption', () =>
+      this.#shell.showProblem({
+        code: 'corruption',
+        title: 'Part of the board’s storage was damaged',
+        detail:
+          'larder set the damaged part aside and opened the rest. If something is missing, a tab that still has the board open, or a backup, brings it back.',
+      }),
+    );
     // The change feed: every commit to this store, from this tab or another, as it happens.
     store.subscribe((change) => this.#onCommitted(change));
     this.#board.render(replica.doc);
@@ -146,8 +157,11 @@ class App {
     addEventListener('pageshow', (e) => e.persisted && location.reload());
     this.#onSaveStatus(store.saveStatus());
     void this.#refresh();
-    setInterval(() => document.visibilityState === 'visible' && void this.#originStorage.refresh(), 5000);
-    void this.#originStorage.refresh();
+    // The origin's usage also changes without a commit here (the offline cache, other sites'
+    // eviction): look again now and then. A failed look shows the last one; calls report errors.
+    const lookAgain = () => void this.#originStorage.refresh().catch(() => undefined);
+    setInterval(() => document.visibilityState === 'visible' && lookAgain(), 5000);
+    lookAgain();
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void this.#refresh();
     });
@@ -299,6 +313,7 @@ class App {
       ]);
       this.#inspector.showSizes(sizes, peers.length);
       this.#inspector.showCompactions(compactions, this.#tabId);
+      await this.#originStorage.refresh();
     } catch (e) {
       this.#report(e);
     }

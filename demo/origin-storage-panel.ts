@@ -1,22 +1,28 @@
+import type { StorageHealth, Store } from '../src/index.js';
 import { formatBytes, h, panel, setNote } from './dom.js';
 
 /**
- * The origin's storage as the browser reports it: usage against quota as a bar, whether the data
- * is persistent, and a button that asks for persistence and shows the answer.
+ * The origin's storage, from larder's `store.health()`: usage against quota as a bar, what
+ * larder itself keeps (from its counters), a warning when space runs low, whether the data is
+ * persistent, and a button that asks for persistence (`store.requestPersistence()`).
  */
 export class OriginStoragePanel {
+  readonly #store: Store;
   /** The panel's element, for the inspector to place. */
   readonly element: HTMLElement;
   readonly #meter: HTMLElement;
   readonly #fill = h('span');
   readonly #usage = h('p', { class: 'muted', 'data-testid': 'usage' }, 'Measuring…');
   readonly #breakdown = h('p', { class: 'muted', 'data-testid': 'usage-breakdown', hidden: true });
+  readonly #low = h('p', { class: 'note', 'data-tone': 'warn', 'data-testid': 'low-space', hidden: true });
   readonly #persisted = h('span', { 'data-testid': 'persisted' }, '…');
   readonly #note = h('p', { class: 'muted' });
   readonly #button: HTMLButtonElement;
   readonly #answer = h('p', { class: 'note', role: 'status', 'data-testid': 'persist-status' });
 
-  constructor() {
+  /** @param store - the store whose health it shows. */
+  constructor(store: Store) {
+    this.#store = store;
     this.#meter = h(
       'div',
       { class: 'meter', role: 'meter', 'aria-label': 'Storage used by this site', 'aria-valuemin': 0 },
@@ -33,6 +39,7 @@ export class OriginStoragePanel {
       this.#meter,
       this.#usage,
       this.#breakdown,
+      this.#low,
       h('dl', { class: 'stats' }, persistence),
       this.#note,
       this.#button,
@@ -42,17 +49,13 @@ export class OriginStoragePanel {
 
   /** Reads the origin's usage, quota and persistence again. */
   async refresh(): Promise<void> {
-    const storage = navigator.storage as StorageManager | undefined;
-    const [estimate, persisted] = await Promise.all([
-      storage?.estimate().catch(() => undefined),
-      storage?.persisted().catch(() => undefined),
-    ]);
-    this.#showEstimate(estimate);
-    this.#showPersisted(persisted);
+    const health = await this.#store.health();
+    this.#showUsage(health);
+    this.#showPersisted(health.origin.persisted);
   }
 
   async #persist(): Promise<void> {
-    const granted = await navigator.storage.persist();
+    const granted = await this.#store.requestPersistence();
     setNote(
       this.#answer,
       granted
@@ -63,12 +66,12 @@ export class OriginStoragePanel {
     await this.refresh();
   }
 
-  #showEstimate(estimate: StorageEstimate | undefined): void {
-    if (estimate?.usage === undefined || estimate.quota === undefined) {
+  #showUsage(health: StorageHealth): void {
+    const { usage, quota, available } = health.origin;
+    if (usage === undefined || quota === undefined) {
       this.#usage.textContent = 'This browser does not report its storage use.';
       return;
     }
-    const { usage, quota } = estimate;
     const share = quota === 0 ? 0 : usage / quota;
     this.#fill.style.width = `${Math.max(share * 100, usage > 0 ? 1 : 0)}%`;
     this.#meter.setAttribute('aria-valuemax', String(quota));
@@ -76,14 +79,16 @@ export class OriginStoragePanel {
     this.#meter.setAttribute('aria-valuetext', `${formatBytes(usage)} of ${formatBytes(quota)}`);
     const percent = share < 0.001 ? '<0.1' : (share * 100).toFixed(1);
     this.#usage.textContent = `${formatBytes(usage)} of ${formatBytes(quota)} used by this site (${percent}%)`;
-    // Chromium says what the usage is made of: most of it is usually the app's own files, kept
-    // for offline use, not the board.
-    const details = (estimate as { usageDetails?: Record<string, number> }).usageDetails;
-    this.#breakdown.hidden = details === undefined;
-    if (details !== undefined) {
-      const app = (details['caches'] ?? 0) + (details['serviceWorkerRegistrations'] ?? 0);
-      this.#breakdown.textContent = `The app’s files for offline use: ${formatBytes(app)} · Boards and other data: ${formatBytes(details['indexedDB'] ?? 0)}`;
-    }
+    // Most of the site's usage is usually the app's own files, kept for offline use: say how
+    // little of it the board is, as larder counts it.
+    const mine = health.store.total;
+    this.#breakdown.hidden = false;
+    this.#breakdown.dataset['bytes'] = String(mine);
+    this.#breakdown.textContent = `The board, as larder counts it: ${formatBytes(mine)} · The app’s files for offline use and the rest: ${formatBytes(Math.max(usage - mine, 0))}`;
+    this.#low.hidden = !health.lowSpace;
+    this.#low.textContent = health.lowSpace
+      ? `Space is running low: ${formatBytes(available ?? 0)} left. Compacting the board frees some.`
+      : '';
   }
 
   #showPersisted(persisted: boolean | undefined): void {

@@ -169,3 +169,66 @@ test('the "Saved" chip follows larder\'s saved event, and the inspector lists th
   await expect(page.getByTestId('save-status')).toHaveText('Saved');
   expect(await feed(page).count()).toBeLessThanOrEqual(8);
 });
+
+test("the storage panel shows larder's own count of the board, from store.health()", async ({
+  context,
+  page,
+}) => {
+  await openBoard(page);
+  await addCard(page, 'To do', 'Count me');
+  await expect(page.getByTestId('save-status')).toHaveText('Saved');
+  const harness = await context.newPage();
+  await openHarness(harness);
+  const counted = () =>
+    harness.evaluate(async (store) => {
+      const s = await window.larder.openStore(store);
+      try {
+        return (await s.health()).store.total;
+      } finally {
+        await s.close();
+      }
+    }, DEMO_STORE);
+  // The panel redraws on the change feed; what it shows is what larder's counters say.
+  await expect
+    .poll(async () => {
+      const shown = Number(await page.getByTestId('usage-breakdown').getAttribute('data-bytes'));
+      return shown > 0 && shown === (await counted());
+    })
+    .toBe(true);
+  await expect(page.getByTestId('usage-breakdown')).toContainText('The board, as larder counts it');
+});
+
+test('a damaged record of the board is set aside: the board opens and says so', async ({ page }) => {
+  await openHarness(page);
+  // A chunk of changes for the board, damaged at rest (one byte flipped), as a disk might.
+  await page.evaluate(async (store) => {
+    const s = await window.larder.openStore(store);
+    await s.persister('board').insertChanges([['damaged', 1, new Uint8Array([1, 2, 3, 4])]]);
+    await s.close();
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open(`larder:${store}`);
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error ?? new Error('open failed'));
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('changes', 'readwrite');
+      const req = tx.objectStore('changes').openCursor();
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (cursor === null) return;
+        const chunk = cursor.value as { bytes: Uint8Array };
+        chunk.bytes[0] = (chunk.bytes[0] as number) ^ 0x40;
+        cursor.update(chunk);
+        cursor.continue();
+      };
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error ?? new Error('write failed'));
+    });
+    db.close();
+  }, DEMO_STORE);
+  // Without the check, the board would hand Automerge four bytes that are not a change.
+  await openBoard(page);
+  await expect(page.locator('#banner')).toContainText('Part of the board’s storage was damaged');
+  await addCard(page, 'To do', 'Still works');
+  await expect(page.getByTestId('save-status')).toHaveText('Saved');
+});

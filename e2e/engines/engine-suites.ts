@@ -49,17 +49,16 @@ export function contractSpecGlobs(): string[] {
 
 /** What Firefox leaves out of {@link CONTRACT_SPECS}, and why (a test title: `grepInvert`). */
 export const FIREFOX_EXCLUDED: Readonly<Record<string, string>> = {
-  // Measured, not guessed: with the worker engine, a tab closed right after a write lost 1 of 8
-  // writes in one Firefox run of three under a load average of 20 here (Firefox stops the
-  // worker with the tab; the 100 ms unload grace is a margin, not a guarantee, as the README
-  // says). Flaky in CI, so left out; the inline engine's close and both reloads still run.
-  'a write right before the tab closes is kept (worker)':
-    'lost 1 of 8 writes in 1 of 3 runs under load: the unload grace is a margin (docs/engines.md)',
-  // The same margin on reload: CI (load from Chromium and Firefox suites side by side) lost 1
-  // of 8, while 90 rounds here under three busy loops lost none (LARDER_UNLOAD_ROUNDS=30,
-  // --repeat-each 3). Too rare to reproduce, too frequent for a CI gate.
-  'a write right before the tab reloads is kept (worker)':
-    'lost 1 of 8 writes in one CI run; 0 of 90 in a measurement under load (docs/engines.md)',
+  // Measured, not guessed: Firefox stops a closing tab's worker and page work with the tab, and
+  // larder's 100 ms unload grace is a margin, not a guarantee (README, docs/engines.md). Each of
+  // unload.spec.ts's cases but the inline reload lost 1 of 8 writes in some run under CI load
+  // (worker close: 1 run of 3 under load; worker reload: a CI run; inline close: a CI
+  // rehearsal), while 90 worker reloads here under three busy loops lost none. A CI gate must
+  // not flip on a margin, so the spec is left out of Firefox; run it with
+  // `npx playwright test --project=firefox e2e/unload.spec.ts` after removing this entry, and
+  // LARDER_UNLOAD_ROUNDS=30 to measure a rate.
+  'a write right before the tab':
+    'the unload grace is a margin in Firefox: 1 of 8 writes lost in some CI runs (docs/engines.md)',
 };
 
 /**
@@ -67,7 +66,7 @@ export const FIREFOX_EXCLUDED: Readonly<Record<string, string>> = {
  * `versionchange` (matched against Playwright's title path, which starts with the spec's file).
  * The inline engine is the worker's engine code on the page's thread: the IndexedDB calls are
  * the same and Firefox runs them through the worker engine, while its unload and versionchange
- * behaviour differ by thread and stay. Time: Firefox took 12.5 of the Playwright run's 35 test
+ * behaviour differ by thread and stay (unload.spec.ts itself is out of Firefox: FIREFOX_EXCLUDED). Time: Firefox took 12.5 of the Playwright run's 35 test
  * minutes in a CI rehearsal here, and `npm test` must stay near 15 minutes.
  */
 export const FIREFOX_INLINE_LEFT_OUT =
