@@ -84,7 +84,8 @@ export class OriginStoragePanel {
     const mine = health.store.total;
     this.#breakdown.hidden = false;
     this.#breakdown.dataset['bytes'] = String(mine);
-    this.#breakdown.textContent = `The board, as larder counts it: ${formatBytes(mine)} · The app’s files for offline use and the rest: ${formatBytes(Math.max(usage - mine, 0))}`;
+    // larder's counters count what is on disk: removed changes too, until it rewrites them.
+    this.#breakdown.textContent = `The board on disk, as larder counts it (removed edits too, until rewritten): ${formatBytes(mine)} · The app’s files for offline use and the rest: ${formatBytes(Math.max(usage - mine, 0))}`;
     this.#low.hidden = !health.lowSpace;
     this.#low.textContent = health.lowSpace
       ? `Space is running low: ${formatBytes(available ?? 0)} left. Compacting the board frees some.`

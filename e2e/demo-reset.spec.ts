@@ -195,7 +195,7 @@ test("the storage panel shows larder's own count of the board, from store.health
       return shown > 0 && shown === (await counted());
     })
     .toBe(true);
-  await expect(page.getByTestId('usage-breakdown')).toContainText('The board, as larder counts it');
+  await expect(page.getByTestId('usage-breakdown')).toContainText('The board on disk, as larder counts it');
 });
 
 test('a damaged record of the board is set aside: the board opens and says so', async ({ page }) => {
