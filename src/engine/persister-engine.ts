@@ -40,6 +40,9 @@ export interface PersisterEngineApi {
 /** The stores a commit of Persister writes touches. */
 export const PERSISTER_STORES = [STORES.changes, STORES.documents, STORES.syncStates];
 
+/** How long the compaction checks of a burst of commits wait, to run together. */
+const CHECK_DELAY_MS = 250;
+
 /** How long close() waits for background compaction work before closing anyway. */
 const SETTLE_MS = 1000;
 
@@ -67,6 +70,9 @@ export class PersisterEngine implements PersisterEngineApi {
   /** Background work under way (compaction checks and compactions), which close() waits for. */
   readonly #background = new Set<Promise<unknown>>();
   #settling = false;
+  /** Documents whose compaction check is due, and whether their commits removed changes. */
+  readonly #due = new Map<string, boolean>();
+  #checkTimer: ReturnType<typeof setTimeout> | undefined;
   /** Corrupt chunks being moved to the quarantine, by record key: each is moved once. */
   #quarantining = new Set<number>();
 
@@ -262,22 +268,31 @@ export class PersisterEngine implements PersisterEngineApi {
   /**
    * Called after a commit that wrote changes of `docs` (true: it removed some): compacts a
    * document that now has too many chunks, or, after removals, too many dead bytes. This is
-   * where compaction starts, on the write path, so that reads never write. A chunk count is one
-   * small read-only request; the dead bytes are counted only after a commit that removed changes.
+   * where compaction starts, on the write path, so that reads never write. The checks of a burst
+   * of commits run together, at most once a {@link CHECK_DELAY_MS}, so that a commit every
+   * 10 ms does not pay a transaction of its own for them; a chunk count is one small read-only
+   * request, and the dead bytes are counted only after commits that removed changes.
    *
    * @param docs - the documents whose changes the commit wrote, and whether it removed any.
    */
   afterCommit(docs: ReadonlyMap<string, boolean>): void {
     if (this.#settling) return;
-    for (const [docId, removed] of docs) {
-      if (this.#compacting.has(docId)) continue;
-      this.#inBackground(
-        this.#needsCompaction(docId, removed)
-          .then((needed) => needed && this.#compact(docId))
-          // A check that fails is retried by the next commit to the document.
-          .catch(() => undefined),
-      );
-    }
+    for (const [docId, removed] of docs) this.#due.set(docId, removed || (this.#due.get(docId) ?? false));
+    if (this.#checkTimer !== undefined || this.#due.size === 0) return;
+    this.#checkTimer = setTimeout(() => {
+      this.#checkTimer = undefined;
+      const due = [...this.#due];
+      this.#due.clear();
+      for (const [docId, removed] of due) {
+        if (this.#compacting.has(docId)) continue;
+        this.#inBackground(
+          this.#needsCompaction(docId, removed)
+            .then((needed) => needed && this.#compact(docId))
+            // A check that fails is retried by the next commit to the document.
+            .catch(() => undefined),
+        );
+      }
+    }, CHECK_DELAY_MS);
   }
 
   /**
@@ -288,10 +303,16 @@ export class PersisterEngine implements PersisterEngineApi {
    */
   async settle(): Promise<void> {
     this.#settling = true;
+    // Checks not started yet are dropped: the next session's first commit checks again.
+    clearTimeout(this.#checkTimer);
+    this.#checkTimer = undefined;
+    this.#due.clear();
     // Bounded: a check queued behind another tab's transaction (a frozen tab's) would otherwise
     // keep close() from settling (frozen-tab.spec.ts); the connection then closes once it ends.
-    const deadline = new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_MS)));
     await Promise.race([Promise.all([...this.#background]), deadline]);
+    clearTimeout(timer);
   }
 
   /** Tracks a background task that never rejects. */
