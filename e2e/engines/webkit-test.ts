@@ -46,7 +46,7 @@ export const test = base.extend<object, { webkit: WebKitBrowser }>({
       const webkit = await launchWebKit(dataDir);
       await use(webkit);
       await webkit.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
     { scope: 'worker' },
   ],

@@ -35,7 +35,9 @@ export function makeProfile(): string {
 
 /** Removes a profile directory made by {@link makeProfile}. */
 export function removeProfile(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  // Retries: a utility process of a browser that just exited can still be writing into the
+  // profile (CI once failed here with ENOTEMPTY after a normal close()).
+  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
 /**
@@ -94,6 +96,8 @@ export async function launchRealBrowser(profileDir: string): Promise<RealBrowser
       await browser.close().catch(() => undefined);
       if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
       await exited;
+      // The browser process exits before its utility processes; the profile is theirs until then.
+      if (child.pid !== undefined) await groupGone(child.pid);
     },
   };
 }
