@@ -1,0 +1,4 @@
+import type { ContractCase } from './contract-setup.js';
+
+/** The `Persister` contract. */
+export const persisterCases: readonly ContractCase[] = [];
