@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 /**
- * The ceiling this check holds, in gzipped bytes: what the entry measured when the check was
- * added (11,977 B), plus a little room. Issue 14's goal is 6,000 B; not met yet (see README).
+ * The ceiling this check holds, in gzipped bytes: what the entry measures (11,155 B since the
+ * feed's channel name stopped pulling the engine's whole feed in), plus a little room. Issue
+ * 14's goal is 6,000 B; not met yet (see README).
  */
-const CEILING = 12_500;
+const CEILING = 11_500;
 const GOAL = 6_000;
 
 const input = fileURLToPath(new URL('./size/entry.mjs', import.meta.url));

@@ -7,8 +7,7 @@ import type {
   StoreChange,
   Unsubscribe,
 } from '../contracts/change-feed.js';
-import { databaseName } from '../engine/database-name.js';
-import { feedChannelName } from '../engine/change-feed.js';
+import { databaseName, feedChannelName } from '../engine/database-name.js';
 import type { FeedNotice } from '../protocol.js';
 import { StoreError } from '../store-error.js';
 import { invalid } from './validate.js';

@@ -1,10 +1,6 @@
 import type { FeedNotice } from '../protocol.js';
+import { feedChannelName } from './database-name.js';
 import type { WriteBuffer } from './write-buffer.js';
-
-/** The BroadcastChannel name of the feed of the database `dbName`. */
-export function feedChannelName(dbName: string): string {
-  return `larder:feed:${dbName}`;
-}
 
 /**
  * How long a notice may wait for writes in flight to finish before it is posted anyway: under a
