@@ -1,11 +1,11 @@
 import type { CaSResult, VersionedData } from '../contracts/consensus.js';
 import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import { StoreError } from '../store-error.js';
-import { recordConsensus, type ChangeFeed } from './change-feed.js';
-import { MAX_GET_ALL_COUNT, type Connection, type Tx } from './connection.js';
+import { recordConsensus } from './change-feed.js';
+import { MAX_GET_ALL_COUNT, type Tx } from './connection.js';
 import { STORES } from './schema.js';
-import type { MarkTransfer } from './transfer.js';
 import { decodeU63, encodeU63 } from './u63-key.js';
+import { EnginePart } from './engine-part.js';
 
 /** A run of versions, ascending: `seqnos[i]` is the seqno of packed value `i`. */
 export interface VersionRun {
@@ -44,31 +44,21 @@ type VersionKey = [key: string, seqno: string];
  * database (IndexedDB spec, "transaction scheduling"), which is what makes `compareAndSet`
  * linearizable across tabs and workers.
  */
-export class ConsensusEngine implements ConsensusEngineApi {
-  readonly #conn: Connection;
-  readonly #mark: MarkTransfer;
-  readonly #feed: ChangeFeed;
-
-  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
-    this.#conn = conn;
-    this.#mark = mark;
-    this.#feed = feed;
-  }
-
+export class ConsensusEngine extends EnginePart implements ConsensusEngineApi {
   async listKeys(): Promise<string[]> {
-    return this.#conn.run([STORES.consensusKeys], 'readonly', (tx) =>
+    return this.conn.run([STORES.consensusKeys], 'readonly', (tx) =>
       tx.objectStore(STORES.consensusKeys).getAllKeys(),
     );
   }
 
   async head(key: string): Promise<VersionedData | undefined> {
-    const found = await this.#conn.run([STORES.consensus], 'readonly', async (tx) => {
+    const found = await this.conn.run([STORES.consensus], 'readonly', async (tx) => {
       const cursor = await tx.objectStore(STORES.consensus).openCursor(keyRange(key), 'prev');
       if (cursor === null) return undefined;
       return { seqno: seqnoOf(cursor.key), data: cursor.value };
     });
     if (found === undefined) return undefined;
-    return this.#mark(found, [found.data.buffer as ArrayBuffer]);
+    return this.mark(found, [found.data.buffer as ArrayBuffer]);
   }
 
   async compareAndSet(
@@ -77,7 +67,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
     seqno: bigint,
     data: Uint8Array,
   ): Promise<CaSResult> {
-    const write = this.#conn.run(
+    const write = this.conn.run(
       [STORES.consensus, STORES.consensusKeys],
       'readwrite',
       async (tx) => {
@@ -92,7 +82,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
       // 'strict' waits for the commit to reach the disk: a resolved 'committed' survives a kill.
       'strict',
     );
-    return this.#feed.track(write, (notice, result) => {
+    return this.feed.track(write, (notice, result) => {
       if (result === 'committed') recordConsensus(notice, key, seqno);
     });
   }
@@ -103,7 +93,7 @@ export class ConsensusEngine implements ConsensusEngineApi {
     const [keys, values] =
       limit === 0
         ? [[], []]
-        : await this.#conn.run([STORES.consensus], 'readonly', (tx) => {
+        : await this.conn.run([STORES.consensus], 'readonly', (tx) => {
             const versions = tx.objectStore(STORES.consensus);
             const count = Math.min(limit, MAX_GET_ALL_COUNT);
             return Promise.all([versions.getAllKeys(range, count), versions.getAll(range, count)]);
@@ -111,11 +101,11 @@ export class ConsensusEngine implements ConsensusEngineApi {
     const seqnos = new BigInt64Array(keys.length);
     keys.forEach((k, i) => (seqnos[i] = seqnoOf(k)));
     const data = packBytes(values);
-    return this.#mark({ seqnos, data }, [seqnos.buffer, ...packedBuffers(data)]);
+    return this.mark({ seqnos, data }, [seqnos.buffer, ...packedBuffers(data)]);
   }
 
   async truncate(key: string, seqno: bigint): Promise<number> {
-    return this.#conn.run([STORES.consensus], 'readwrite', async (tx) => {
+    return this.conn.run([STORES.consensus], 'readwrite', async (tx) => {
       const head = await headSeqno(tx, key);
       if (head === undefined) throw new StoreError('invalid-argument', `Consensus key "${key}" has no data`);
       if (seqno > head) {

@@ -1,8 +1,6 @@
 import { StoreError } from '../store-error.js';
-import type { ChangeFeed } from './change-feed.js';
-import type { Connection } from './connection.js';
 import { STORES } from './schema.js';
-import type { MarkTransfer } from './transfer.js';
+import { EnginePart } from './engine-part.js';
 
 /** A log's stored checkpoint and how many times it was set. */
 export interface StoredCheckpoint {
@@ -31,38 +29,26 @@ export interface LogStateEngineApi {
  * readwrite transaction. Comparing versions rather than bytes means a writer that stores the
  * very bytes another writer read still makes that other writer's `set` a conflict.
  */
-export class LogStateEngine implements LogStateEngineApi {
-  readonly #conn: Connection;
-  readonly #mark: MarkTransfer;
-  readonly #feed: ChangeFeed;
-
-  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
-    this.#conn = conn;
-    this.#mark = mark;
-    this.#feed = feed;
-  }
-
+export class LogStateEngine extends EnginePart implements LogStateEngineApi {
   async init(): Promise<void> {
     // Opening the database runs the schema upgrade, which creates the store if needed.
-    await this.#conn.db();
+    await this.conn.db();
   }
 
   async logs(): Promise<string[]> {
-    return this.#conn.run([STORES.logState], 'readonly', (tx) =>
-      tx.objectStore(STORES.logState).getAllKeys(),
-    );
+    return this.conn.run([STORES.logState], 'readonly', (tx) => tx.objectStore(STORES.logState).getAllKeys());
   }
 
   async read(logId: string): Promise<StoredCheckpoint | undefined> {
-    const found = await this.#conn.run([STORES.logState], 'readonly', (tx) =>
+    const found = await this.conn.run([STORES.logState], 'readonly', (tx) =>
       tx.objectStore(STORES.logState).get(logId),
     );
     if (found === undefined) return undefined;
-    return this.#mark(found, [found.checkpoint.buffer as ArrayBuffer]);
+    return this.mark(found, [found.checkpoint.buffer as ArrayBuffer]);
   }
 
   async set(logId: string, expected: number | undefined, checkpoint: Uint8Array): Promise<void> {
-    const write = this.#conn.run(
+    const write = this.conn.run(
       [STORES.logState],
       'readwrite',
       async (tx) => {
@@ -77,6 +63,6 @@ export class LogStateEngine implements LogStateEngineApi {
       // A committed set is durable: 'strict' waits for the commit to reach the disk.
       'strict',
     );
-    await this.#feed.track(write, (notice) => notice.logStates.add(logId));
+    await this.feed.track(write, (notice) => notice.logStates.add(logId));
   }
 }

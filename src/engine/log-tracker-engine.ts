@@ -1,9 +1,8 @@
 import type { DecodedEntry } from '../contracts/log-tracker.js';
-import type { ChangeFeed } from './change-feed.js';
-import { MAX_GET_ALL_COUNT, type Connection } from './connection.js';
+import { MAX_GET_ALL_COUNT } from './connection.js';
 import { STORES, type LarderSchema } from './schema.js';
-import type { MarkTransfer } from './transfer.js';
 import { decodeU63, encodeU63 } from './u63-key.js';
+import { EnginePart } from './engine-part.js';
 
 /** One write of a batch, as it crosses to the engine at commit. Arguments arrive validated. */
 export type BatchOp =
@@ -51,23 +50,13 @@ function namespace(...parts: string[]): IDBKeyRange {
  * itself; table records are keyed `[table, key]`. Uniqueness of `(peer, entryIdx)` is the
  * primary key's: `add` fails with a ConstraintError, which aborts the batch's transaction.
  */
-export class LogTrackerEngine implements LogTrackerEngineApi {
-  readonly #conn: Connection;
-  readonly #mark: MarkTransfer;
-  readonly #feed: ChangeFeed;
-
-  constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
-    this.#conn = conn;
-    this.#mark = mark;
-    this.#feed = feed;
-  }
-
+export class LogTrackerEngine extends EnginePart implements LogTrackerEngineApi {
   async init(): Promise<void> {
-    await this.#conn.db();
+    await this.conn.db();
   }
 
   commit(ops: BatchOp[]): Promise<void> {
-    const write = this.#conn.run(
+    const write = this.conn.run(
       BATCH_STORES,
       'readwrite',
       async (tx) => {
@@ -94,7 +83,7 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
       // A resolved commit must survive a crash right after it (API.md section 5).
       'strict',
     );
-    return this.#feed.track(write, (notice) => {
+    return this.feed.track(write, (notice) => {
       for (const op of ops) {
         if (op.kind === 'track') notice.logs.add(op.prefix);
         else notice.tables.add(op.table);
@@ -103,7 +92,7 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
   }
 
   allCursors(prefix: string): Promise<Map<string, bigint>> {
-    return this.#conn.run([STORES.logEntries], 'readonly', async (tx) => {
+    return this.conn.run([STORES.logEntries], 'readonly', async (tx) => {
       const cursors = new Map<string, bigint>();
       // Backwards, the first key of each peer is its highest index; continuing to `[prefix, peer]`,
       // which sorts below all of that peer's keys, jumps to the previous peer's highest row.
@@ -127,7 +116,7 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
     if (limit === 0) return [];
     const range = IDBKeyRange.bound([prefix, peer, encodeU63(from)], [prefix, `${peer}\u0000`], false, true);
     const count = limit > MAX_GET_ALL_COUNT ? undefined : limit;
-    const [keys, rows] = await this.#conn.run([STORES.logEntries], 'readonly', (tx) => {
+    const [keys, rows] = await this.conn.run([STORES.logEntries], 'readonly', (tx) => {
       const store = tx.objectStore(STORES.logEntries);
       // Same range and count in one transaction: both lists are the same rows, in order.
       return Promise.all([store.getAllKeys(range, count), store.getAll(range, count)]);
@@ -138,18 +127,18 @@ export class LogTrackerEngine implements LogTrackerEngineApi {
       if (row.kind === 'expunged') buffers.push(row.hash.buffer as ArrayBuffer);
       return [decodeU63(key[2]), row];
     });
-    return this.#mark(out, buffers);
+    return this.mark(out, buffers);
   }
 
   tableGet(table: string, key: IDBValidKey): Promise<unknown> {
-    return this.#conn.run([STORES.tables], 'readonly', (tx) =>
+    return this.conn.run([STORES.tables], 'readonly', (tx) =>
       tx.objectStore(STORES.tables).get([table, key]),
     );
   }
 
   async tableGetAll(table: string): Promise<Array<[IDBValidKey, unknown]>> {
     const range = namespace(table);
-    const [keys, values] = await this.#conn.run([STORES.tables], 'readonly', (tx) => {
+    const [keys, values] = await this.conn.run([STORES.tables], 'readonly', (tx) => {
       const store = tx.objectStore(STORES.tables);
       return Promise.all([store.getAllKeys(range), store.getAll(range)]);
     });

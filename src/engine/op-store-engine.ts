@@ -11,6 +11,7 @@ import { STORES } from './schema.js';
 import { SliceHashStore, type SliceHashList } from './slice-hash-store.js';
 import type { MarkTransfer } from './transfer.js';
 import { toHex } from './write-buffer.js';
+import { EnginePart } from './engine-part.js';
 
 /** Ops decoded by the client: op `i` is `ids[i]`, `data[i]`, `createdAt[i]`, `sizes[i]`. */
 export interface IncomingOps {
@@ -69,16 +70,11 @@ export interface OpStoreEngineApi {
  *   budget, so it costs the ops stored since `start` up to the budget's last op;
  * - the earliest time in an arc races two scans, see {@link earliestInArc}.
  */
-export class OpStoreEngine implements OpStoreEngineApi {
-  readonly #conn: Connection;
-  readonly #mark: MarkTransfer;
+export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
   readonly #slices: SliceHashStore;
-  readonly #feed: ChangeFeed;
 
   constructor(conn: Connection, mark: MarkTransfer, feed: ChangeFeed) {
-    this.#conn = conn;
-    this.#mark = mark;
-    this.#feed = feed;
+    super(conn, mark, feed);
     this.#slices = new SliceHashStore(conn, mark);
   }
 
@@ -86,7 +82,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
     const n = ops.createdAt.length;
     const ids = split(ops.ids);
     const dataKeys = ids.map((id): [string, ArrayBuffer] => [space, id.buffer]);
-    const write = this.#conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
+    const write = this.conn.run([STORES.ops, STORES.opData, STORES.meta], 'readwrite', async (tx) => {
       const opStore = tx.objectStore(STORES.ops);
       const opData = tx.objectStore(STORES.opData);
       const meta = tx.objectStore(STORES.meta);
@@ -129,7 +125,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
       await Promise.all(writes);
       return seen.size;
     });
-    await this.#feed.track(write, (notice, stored) => {
+    await this.feed.track(write, (notice, stored) => {
       if (stored > 0) notice.opSpaces.add(space);
     });
   }
@@ -143,7 +139,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
     if (arc === null || !(start < end)) return this.#idList([], []);
     // `[space, start]` sorts before every `[space, start, id]`, `[space, end]` before every
     // `[space, end, id]`: the range holds exactly `start <= createdAt < end`.
-    const keys = await this.#conn.run([STORES.ops], 'readonly', (tx) =>
+    const keys = await this.conn.run([STORES.ops], 'readonly', (tx) =>
       tx.objectStore(STORES.ops).getAllKeys(IDBKeyRange.bound([space, start], [space, end])),
     );
     // Keys only: they hold the id and size, and decode faster than records.
@@ -158,7 +154,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
   }
 
   async retrieveOps(space: string, ids: PackedBytes): Promise<FoundOps> {
-    const values = await this.#conn.run([STORES.opData], 'readonly', (tx) => {
+    const values = await this.conn.run([STORES.opData], 'readonly', (tx) => {
       const opData = tx.objectStore(STORES.opData);
       return Promise.all(split(ids).map((id) => opData.get([space, id.buffer])));
     });
@@ -170,11 +166,11 @@ export class OpStoreEngine implements OpStoreEngineApi {
       data.push(v);
     });
     const result = { found: Uint32Array.from(found), data: packBytes(data) };
-    return this.#mark(result, [result.found.buffer, ...packedBuffers(result.data)]);
+    return this.mark(result, [result.found.buffer, ...packedBuffers(result.data)]);
   }
 
   async filterOutExistingOps(space: string, ids: PackedBytes): Promise<Uint32Array> {
-    const keys = await this.#conn.run([STORES.opData], 'readonly', (tx) => {
+    const keys = await this.conn.run([STORES.opData], 'readonly', (tx) => {
       const opData = tx.objectStore(STORES.opData);
       return Promise.all(split(ids).map((id) => opData.getKey([space, id.buffer])));
     });
@@ -183,7 +179,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
       if (k === undefined) missing.push(i);
     });
     const out = Uint32Array.from(missing);
-    return this.#mark(out, [out.buffer]);
+    return this.mark(out, [out.buffer]);
   }
 
   async retrieveOpIdsBounded(
@@ -192,7 +188,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
     start: number,
     limitBytes: number,
   ): Promise<OpIdList & { next: number }> {
-    const [taken, next] = await this.#conn.run([STORES.ops, STORES.meta], 'readonly', async (tx) => {
+    const [taken, next] = await this.conn.run([STORES.ops, STORES.meta], 'readonly', async (tx) => {
       // The clock's time before the read: any op this read does not see is stored later, in a
       // transaction that IndexedDB orders after this one, so its storedAt is at least this.
       const now = nowMicros();
@@ -228,7 +224,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
   /** Resolves the smallest `createdAt` in the arc: see {@link earliestInArc} for the plan. */
   async earliestTimestampInArc(space: string, arc: DhtArc): Promise<number | undefined> {
     if (arc === null) return undefined;
-    return this.#conn.run([STORES.ops], 'readonly', (tx) => {
+    return this.conn.run([STORES.ops], 'readonly', (tx) => {
       const ops = tx.objectStore(STORES.ops);
       return earliestInArc(ops, ops.index('loc'), space, arc);
     });
@@ -255,7 +251,7 @@ export class OpStoreEngine implements OpStoreEngineApi {
     let total = 0;
     for (const size of sizes) total += size;
     const packed = packBytes(ids.map((id) => new Uint8Array(id)));
-    return this.#mark({ ids: packed, total, ...fields } as OpIdList & T, packedBuffers(packed));
+    return this.mark({ ids: packed, total, ...fields } as OpIdList & T, packedBuffers(packed));
   }
 }
 
