@@ -1,9 +1,7 @@
 import type { Batch } from '../contracts/log-tracker.js';
 import type { BatchOp, LogTrackerEngineApi } from '../engine/log-tracker-engine.js';
-import { StoreError } from '../store-error.js';
 import type { ClientContext } from './client-context.js';
-import { checkKey } from './table-client.js';
-import { checkString, invalid } from './validate.js';
+import { checkKey, checkString, cloneValue, invalid } from './validate.js';
 
 /** What a batch has enqueued so far, and the store it belongs to. */
 interface Queue {
@@ -16,22 +14,10 @@ interface Queue {
 const QUEUES = new WeakMap<object, Queue>();
 
 /**
- * Copies a value the way IndexedDB will store it, so later edits by the caller change nothing
- * enqueued, and an uncloneable value fails when it is enqueued rather than at commit.
- */
-export function cloneValue<T>(value: T, what: string): T {
-  try {
-    return structuredClone(value);
-  } catch (e) {
-    throw new StoreError('invalid-argument', `${what} is not structured-cloneable`, { cause: e });
-  }
-}
-
-/**
  * Enqueues `op` into `batch`, which must be a batch of the store whose context is `ctx`.
  *
  * @param transfer - a buffer that `op` owns and that may be transferred at commit.
- * @throws {@link StoreError} code 'invalid-argument' when `batch` is not such a batch.
+ * @throws StoreError code 'invalid-argument' when `batch` is not such a batch.
  */
 export function enqueue(batch: unknown, ctx: ClientContext, op: BatchOp, transfer?: ArrayBuffer): void {
   const queue = typeof batch === 'object' && batch !== null ? QUEUES.get(batch) : undefined;

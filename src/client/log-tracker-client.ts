@@ -1,7 +1,8 @@
 import type { DecodedEntry, LogTracker } from '../contracts/log-tracker.js';
 import type { LogTrackerEngineApi } from '../engine/log-tracker-engine.js';
 import { ownCopy } from '../packed-bytes.js';
-import { cloneValue, enqueue } from './batch-client.js';
+import { enqueue } from './batch-client.js';
+import { cloneValue } from './validate.js';
 import type { ClientContext } from './client-context.js';
 import { checkBytes, checkIndex, checkString, checkU63, invalid } from './validate.js';
 

@@ -1,19 +1,7 @@
 import type { Table } from '../contracts/log-tracker.js';
 import type { LogTrackerEngineApi } from '../engine/log-tracker-engine.js';
 import type { ClientContext } from './client-context.js';
-import { invalid } from './validate.js';
-
-/**
- * Checks that `value` is a valid IndexedDB key, with the platform's own rule (`indexedDB.cmp`
- * throws a DataError for anything else), so a bad key fails before anything is sent.
- */
-export function checkKey(value: unknown, what: string): asserts value is IDBValidKey {
-  try {
-    indexedDB.cmp(value, value);
-  } catch {
-    invalid(`${what} is not a valid IndexedDB key`);
-  }
-}
+import { checkKey } from './validate.js';
 
 /**
  * Creates the read side of the app table `name` over an engine, inline or remote.

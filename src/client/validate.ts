@@ -77,3 +77,27 @@ export function checkU63(value: unknown, what: string): asserts value is bigint 
 export function checkArray(value: unknown, what: string): asserts value is readonly unknown[] {
   if (!Array.isArray(value)) invalid(`${what} must be an array`);
 }
+
+/**
+ * Checks that `value` is a valid IndexedDB key, with the platform's own rule (`indexedDB.cmp`
+ * throws a DataError for anything else), so a bad key fails before anything is sent.
+ */
+export function checkKey(value: unknown, what: string): asserts value is IDBValidKey {
+  try {
+    indexedDB.cmp(value, value);
+  } catch {
+    invalid(`${what} is not a valid IndexedDB key`);
+  }
+}
+
+/**
+ * Copies a value the way IndexedDB will store it, so later edits by the caller change nothing
+ * enqueued, and an uncloneable value fails when it is enqueued rather than at commit.
+ */
+export function cloneValue<T>(value: T, what: string): T {
+  try {
+    return structuredClone(value);
+  } catch (e) {
+    throw new StoreError('invalid-argument', `${what} is not structured-cloneable`, { cause: e });
+  }
+}

@@ -7,7 +7,7 @@ import { OP_CLOCK_KEY } from './op-clock.js';
 import { BACKUP_STORES, INLINE_KEY_STORES, type BackupStore } from './backup-layout.js';
 import { recordProblem, storedByteLength } from './record-checksums.js';
 import { SCHEMA_VERSION, STORES, type LarderSchema } from './schema.js';
-import { toHex } from './write-buffer.js';
+import { toHex } from './to-hex.js';
 
 /** One object store's records: `keys[i]` is the key of `values[i]` (empty for inline keys). */
 export interface StoreRecords {

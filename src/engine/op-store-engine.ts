@@ -10,7 +10,7 @@ import { nowMicros, OP_CLOCK_KEY, opClockNext } from './op-clock.js';
 import { STORES } from './schema.js';
 import { SliceHashStore, type SliceHashList } from './slice-hash-store.js';
 import type { MarkTransfer } from './transfer.js';
-import { toHex } from './write-buffer.js';
+import { toHex } from './to-hex.js';
 import { EnginePart } from './engine-part.js';
 
 /** Ops decoded by the client: op `i` is `ids[i]`, `data[i]`, `createdAt[i]`, `sizes[i]`. */

@@ -17,7 +17,8 @@ import { checkDocument, checkSyncState, sealDocument, sealSyncState } from './re
 import { RecordQuarantine, type FoundCorrupt } from './record-quarantine.js';
 import { STORES } from './schema.js';
 import type { MarkTransfer } from './transfer.js';
-import { toHex, type DocBuffer, type WriteBuffer } from './write-buffer.js';
+import { toHex } from './to-hex.js';
+import type { DocBuffer, WriteBuffer } from './write-buffer.js';
 import type { WriteBehindQueue } from './write-behind-queue.js';
 
 /**

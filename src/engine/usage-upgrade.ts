@@ -1,7 +1,7 @@
 import type { ChangeChunk } from './change-chunks.js';
 import { storedByteLength } from './record-checksums.js';
 import { STORES, type UpgradeTx } from './schema.js';
-import { toHex } from './write-buffer.js';
+import { toHex } from './to-hex.js';
 
 // Apart from usage-counters.ts, so that the schema, which Node code imports too, does not pull
 // in the connection and idb.

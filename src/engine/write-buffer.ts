@@ -1,3 +1,4 @@
+import { toHex } from './to-hex.js';
 import { changeKey, type ChangeOp } from './change-chunks.js';
 import { KeySpaceBuffer, type KeyOp } from './key-space-buffer.js';
 
@@ -152,11 +153,4 @@ export class WriteBuffer {
     }
     return out;
   }
-}
-
-/** Lowercase hex of some bytes: a map key for binary ids. */
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += (b < 16 ? '0' : '') + b.toString(16);
-  return s;
 }

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { changeKey } from '../../src/engine/change-chunks.js';
-import { toHex, WriteBuffer } from '../../src/engine/write-buffer.js';
+import { toHex } from '../../src/engine/to-hex.js';
+import { WriteBuffer } from '../../src/engine/write-buffer.js';
 
 // The write buffer coalesces what the app writes between commits: one value per key, the last
 // one, with `bytes` counting each key's latest value once. Checked by hand, then by a property:
