@@ -1,20 +1,8 @@
 /**
- * Page-side helpers of the key-space suites, loaded as `window.ks` by `openKeySpacePage`, next
+ * Page-side helpers of the key-space spec, loaded as `window.ks` by `openKeySpacePage`, next
  * to the Persister suites' `window.pp` (open, cleanup, outcome, rawCount).
  */
-import type { KeyPath, KeyRangeOptions, KeySpace } from '../../src/index.js';
-
-/** A key-space entry as plain data: `[key, bytes]`. */
-export type PlainEntry = [string[], number[]];
-
-/** Reads a range as plain data, in the order the key space returns it. */
-export async function range(
-  space: KeySpace,
-  prefix: KeyPath,
-  options?: KeyRangeOptions,
-): Promise<PlainEntry[]> {
-  return (await space.getRange(prefix, options)).map((e): PlainEntry => [e.key, Array.from(e.data)]);
-}
+import type { KeyPath, KeySpace } from '../../src/index.js';
 
 /** Reads one value as plain data, `null` when absent. */
 export async function value(space: KeySpace, key: KeyPath): Promise<number[] | null> {
