@@ -1,6 +1,7 @@
 import type { ContractCase } from './contract-setup.js';
 import { byteDigest } from './byte-digest.js';
 import { checkEqual, checkRejects } from './check.js';
+import { checkEachRejects, type ExpectedFailure } from './check-each.js';
 
 /** The largest seqno: 2^63 - 1. */
 const MAX = 2n ** 63n - 1n;
@@ -72,7 +73,7 @@ export const consensusCases: readonly ContractCase[] = [
       const c = store.consensus();
       const bytes = new Uint8Array([7]);
       await c.compareAndSet('k', undefined, { seqno: 3n, data: bytes });
-      const calls: Array<[string, () => Promise<unknown>]> = [
+      const calls: ExpectedFailure[] = [
         // next.seqno <= expected is checked before storage: 'k' has head 3n, a match.
         ['seqno equal to expected', () => c.compareAndSet('k', 3n, { seqno: 3n, data: bytes })],
         ['seqno below expected', () => c.compareAndSet('k', 3n, { seqno: 2n, data: bytes })],
@@ -106,7 +107,7 @@ export const consensusCases: readonly ContractCase[] = [
         ['truncate above 2^63 - 1', () => c.truncate('k', MAX + 1n)],
         ['truncate of a null key', () => c.truncate(bad(null), 1n)],
       ];
-      for (const [what, call] of calls) await checkRejects(call, 'invalid-argument', what);
+      await checkEachRejects(calls, 'invalid-argument', 'calls with bad arguments');
       // None of these may throw synchronously: they are all promises.
       let syncThrow = false;
       try {

@@ -2,6 +2,7 @@ import type { ContractCase } from './contract-setup.js';
 import { byteDigest } from './byte-digest.js';
 import { check, checkEqual, checkRejects } from './check.js';
 import { checkResolves, outcomeOf } from './call-checks.js';
+import { checkEachRejects, type ExpectedFailure } from './check-each.js';
 
 /** A value of the wrong type, passed on purpose. */
 const bad = (v: unknown) => v as never;
@@ -183,7 +184,7 @@ export const logStateCases: readonly ContractCase[] = [
       const store = await open();
       const ls = store.logState();
       const ops = await ls.writeOps('log');
-      const calls: Array<[string, () => Promise<unknown>]> = [
+      const calls: ExpectedFailure[] = [
         ['readOps of a number', () => ls.readOps(bad(1))],
         ['readOps of undefined', () => ls.readOps(bad(undefined))],
         ['writeOps of a number', () => ls.writeOps(bad(2))],
@@ -193,7 +194,7 @@ export const logStateCases: readonly ContractCase[] = [
         ['set of an ArrayBuffer', () => ops.set(bad(new ArrayBuffer(1)))],
         ['set of null', () => ops.set(bad(null))],
       ];
-      for (const [what, call] of calls) await checkRejects(call, 'invalid-argument', what);
+      await checkEachRejects(calls, 'invalid-argument', 'calls with bad input');
       checkEqual(await ls.logs(), [], 'logs after the bad calls');
       // A set rejected for bad input changes nothing, the write op's state included.
       await checkResolves(() => ops.set(new Uint8Array([7])), 'a good set after the bad ones');

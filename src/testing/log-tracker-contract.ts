@@ -2,7 +2,8 @@ import type { Batch } from '../contracts/log-tracker.js';
 import type { Store } from '../contracts/store.js';
 import type { ContractCase } from './contract-setup.js';
 import { checkEqual, checkRejects } from './check.js';
-import { checkResolves, checkThrows } from './call-checks.js';
+import { checkResolves } from './call-checks.js';
+import { checkEachRejects, checkThrows, type ExpectedFailure } from './check-each.js';
 import { batchCases } from './batch-cases.js';
 
 const PEER_A = '6f1c1c3e-8d5a-4c5e-9b59-0a6f3f1f2a01';
@@ -233,7 +234,7 @@ export const logTrackerCases: readonly ContractCase[] = [
       await batch.commit();
       checkEqual([...(await log.allCursors())], [], 'cursors after committing the batch');
 
-      const asyncCalls: Array<[string, () => Promise<unknown>]> = [
+      const asyncCalls: ExpectedFailure[] = [
         ['readEntries number from', () => log.readEntries(PEER_A, 0 as unknown as bigint, 1)],
         ['readEntries negative from', () => log.readEntries(PEER_A, -1n, 1)],
         ['readEntries negative limit', () => log.readEntries(PEER_A, 0n, -1)],
@@ -242,7 +243,7 @@ export const logTrackerCases: readonly ContractCase[] = [
         ['logTracker number prefix', () => store.logTracker(1 as unknown as string)],
       ];
       checkEqual(asyncCalls.length, 6, 'asynchronous calls tried');
-      for (const [what, call] of asyncCalls) await checkRejects(call, 'invalid-argument', what);
+      await checkEachRejects(asyncCalls, 'invalid-argument', 'asynchronous calls with bad arguments');
     },
   },
   {
