@@ -1,6 +1,5 @@
 import type { ContractCase } from './contract-setup.js';
-import { checkEqual, checkRejects } from './check.js';
-import { checkThrows } from './check-each.js';
+import { checkEqual, checkRejects, checkThrows } from './check.js';
 
 const PEER = '3d0f7e1a-5b2c-4c8d-9e6f-1a2b3c4d5e01';
 const SERVER_USER = '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c02';

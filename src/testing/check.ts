@@ -3,7 +3,8 @@ import { ContractFailure } from './contract-failure.js';
 
 /**
  * The checks the contract suites make. Small and runner-free on purpose: the kit runs under any
- * test runner, in a page or a worker, with nothing to install.
+ * test runner, in a page or a worker, with nothing to install. Each fails with a
+ * {@link ContractFailure} that says what was checked, what was expected and what came.
  */
 
 /**
@@ -47,6 +48,78 @@ export async function checkRejects(
     throw new ContractFailure(`${what}: expected a StoreError '${code}', got ${describe(e)}`);
   }
   throw new ContractFailure(`${what}: expected a StoreError '${code}', but it resolved`);
+}
+
+/** A call a case expects to fail, and what it is, for the failure message. */
+export type ExpectedFailure = readonly [what: string, call: () => Promise<unknown>];
+
+/**
+ * Fails unless every call rejects with a `StoreError` of `code`. Makes every call, one after
+ * another, before failing, so that one failure lists every call that did not reject so.
+ *
+ * @param what - what the calls are, for the failure message.
+ */
+export async function checkEachRejects(
+  calls: readonly ExpectedFailure[],
+  code: StoreErrorCode,
+  what: string,
+): Promise<void> {
+  const wrong: string[] = [];
+  for (const [title, call] of calls) {
+    try {
+      await checkRejects(call, code, title);
+    } catch (e) {
+      wrong.push(e instanceof Error ? e.message : String(e));
+    }
+  }
+  if (wrong.length > 0)
+    throw new ContractFailure(
+      `${what}: ${wrong.length} of ${calls.length} did not:\n  ${wrong.join('\n  ')}`,
+    );
+}
+
+/**
+ * Fails unless `call` throws a `StoreError` of `code` synchronously: for the methods that return
+ * an object rather than a Promise, such as `store.opStore()`.
+ */
+export function checkThrows(call: () => unknown, code: StoreErrorCode, what: string): void {
+  let result: unknown;
+  try {
+    result = call();
+  } catch (e) {
+    if (isStoreError(e, code)) return;
+    throw new ContractFailure(`${what}: expected a StoreError '${code}', got ${describe(e)}`);
+  }
+  throw new ContractFailure(
+    `${what}: expected a StoreError '${code}', but it returned ${show(typeof result)}`,
+  );
+}
+
+/**
+ * Fails unless `call` returns a Promise that resolves.
+ *
+ * @param what - what the call is, for the failure message.
+ * @returns what it resolved.
+ */
+export async function checkResolves<T>(call: () => Promise<T>, what: string): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    throw new ContractFailure(`${what}: expected it to resolve, got ${describe(e)}`);
+  }
+}
+
+/**
+ * How `promise` settled, as text to compare: `'resolved'`, the code of a `StoreError`, or
+ * `'not a StoreError: …'`.
+ */
+export async function outcomeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'resolved';
+  } catch (e) {
+    return isStoreError(e) ? e.code : `not a StoreError: ${describe(e)}`;
+  }
 }
 
 function describe(e: unknown): string {

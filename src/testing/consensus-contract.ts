@@ -1,7 +1,6 @@
 import type { ContractCase } from './contract-setup.js';
 import { byteDigest } from './byte-digest.js';
-import { checkEqual, checkRejects } from './check.js';
-import { checkEachRejects, type ExpectedFailure } from './check-each.js';
+import { checkEachRejects, checkEqual, checkRejects, type ExpectedFailure } from './check.js';
 
 /** The largest seqno: 2^63 - 1. */
 const MAX = 2n ** 63n - 1n;

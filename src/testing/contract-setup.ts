@@ -4,7 +4,8 @@ import type { Store, StoreOptions } from '../contracts/store.js';
  * How a contract suite gets the stores it tests: the engine setup under test. Every test opens
  * stores under a name of its own, closes them, and removes the name when it ends.
  *
- * @example An app's own Worker running `larder-kit/worker`
+ * @example
+ * An app's own Worker running `larder-kit/worker`:
  * ```ts
  * const setup: ContractSetup = {
  *   open: (name, options) => openStore(name, { ...options, engine: new Worker(workerUrl, { type: 'module' }) }),

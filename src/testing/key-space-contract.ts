@@ -1,8 +1,7 @@
 import type { KeySpace } from '../contracts/key-space.js';
 import type { Store } from '../contracts/store.js';
 import type { ContractCase } from './contract-setup.js';
-import { checkEqual, checkRejects } from './check.js';
-import { checkEachRejects, type ExpectedFailure } from './check-each.js';
+import { checkEachRejects, checkEqual, checkRejects, type ExpectedFailure } from './check.js';
 import { keySpaceWriteCases } from './key-space-write-cases.js';
 import { HOLD, committedEntries, pattern, plainRange, plainValue } from './key-space-fixtures.js';
 

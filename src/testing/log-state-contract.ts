@@ -1,8 +1,14 @@
 import type { ContractCase } from './contract-setup.js';
 import { byteDigest } from './byte-digest.js';
-import { check, checkEqual, checkRejects } from './check.js';
-import { checkResolves, outcomeOf } from './call-checks.js';
-import { checkEachRejects, type ExpectedFailure } from './check-each.js';
+import {
+  check,
+  checkEachRejects,
+  checkEqual,
+  checkRejects,
+  checkResolves,
+  type ExpectedFailure,
+  outcomeOf,
+} from './check.js';
 
 /** A value of the wrong type, passed on purpose. */
 const bad = (v: unknown) => v as never;

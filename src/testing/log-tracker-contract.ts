@@ -1,9 +1,14 @@
 import type { Batch } from '../contracts/log-tracker.js';
 import type { Store } from '../contracts/store.js';
 import type { ContractCase } from './contract-setup.js';
-import { checkEqual, checkRejects } from './check.js';
-import { checkResolves } from './call-checks.js';
-import { checkEachRejects, checkThrows, type ExpectedFailure } from './check-each.js';
+import {
+  checkEachRejects,
+  checkEqual,
+  checkRejects,
+  checkResolves,
+  checkThrows,
+  type ExpectedFailure,
+} from './check.js';
 import { batchCases } from './batch-cases.js';
 
 const PEER_A = '6f1c1c3e-8d5a-4c5e-9b59-0a6f3f1f2a01';

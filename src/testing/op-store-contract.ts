@@ -1,6 +1,12 @@
 import type { ContractCase } from './contract-setup.js';
-import { check, checkEqual, checkRejects } from './check.js';
-import { checkEachRejects, checkThrows, type ExpectedFailure } from './check-each.js';
+import {
+  check,
+  checkEachRejects,
+  checkEqual,
+  checkRejects,
+  checkThrows,
+  type ExpectedFailure,
+} from './check.js';
 import { opStorePagingCases } from './op-store-paging-cases.js';
 import { ARCS, TOP, hex, idAt, op } from './op-store-fixtures.js';
 
