@@ -7,6 +7,7 @@ import { OP_CLOCK_KEY } from './op-clock.js';
 import { BACKUP_STORES, INLINE_KEY_STORES, type BackupStore } from './backup-layout.js';
 import { recordProblem, storedByteLength } from './record-checksums.js';
 import { SCHEMA_VERSION, STORES, type LarderSchema } from './schema.js';
+import { repairKey } from './key-repair.js';
 import { toHex } from './to-hex.js';
 
 /** One object store's records: `keys[i]` is the key of `values[i]` (empty for inline keys). */
@@ -30,7 +31,8 @@ export async function exportRecords(conn: Connection): Promise<StoreSnapshot> {
       BACKUP_STORES.map(async (name): Promise<StoreRecords> => {
         const store = tx.objectStore(name);
         const [keys, values] = await Promise.all([
-          INLINE_KEY_STORES.has(name) ? [] : store.getAllKeys(),
+          // Keys as stored: WebKit reads some back wrong (key-repair.ts).
+          INLINE_KEY_STORES.has(name) ? [] : store.getAllKeys().then((keys) => keys.map(repairKey)),
           store.getAll(),
         ]);
         // A record that fails its check is lost already (see chunk-quarantine.ts and

@@ -3,6 +3,7 @@ import { MAX_GET_ALL_COUNT } from './connection.js';
 import { STORES, type LarderSchema } from './schema.js';
 import { decodeU63, encodeU63 } from './u63-key.js';
 import { EnginePart } from './engine-part.js';
+import { repairKey } from './key-repair.js';
 
 /** One write of a batch, as it crosses to the engine at commit. Arguments arrive validated. */
 export type BatchOp =
@@ -142,6 +143,7 @@ export class LogTrackerEngine extends EnginePart implements LogTrackerEngineApi 
       const store = tx.objectStore(STORES.tables);
       return Promise.all([store.getAllKeys(range), store.getAll(range)]);
     });
-    return keys.map(([, key], i) => [key, values[i]]);
+    // A binary part of an app's key comes back wrong in WebKit: see key-repair.ts.
+    return keys.map((k, i) => [repairKey(k)[1], values[i]]);
   }
 }

@@ -4,6 +4,7 @@ import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { Connection } from './connection.js';
 import { earliestInArc } from './earliest-in-arc.js';
+import { repairKey } from './key-repair.js';
 import { opKey, type OpRecord } from './op-record.js';
 import { RangePager } from './range-pager.js';
 import { nowMicros, OP_CLOCK_KEY, opClockNext } from './op-clock.js';
@@ -145,7 +146,8 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
     // Keys only: they hold the id and size, and decode faster than records.
     const ids: ArrayBuffer[] = [];
     const sizes: number[] = [];
-    for (const [, , id, size] of keys) {
+    for (const key of keys) {
+      const [, , id, size] = repairKey(key);
       if (!arcContains(arc, opIdLoc(new Uint8Array(id)))) continue;
       ids.push(id);
       sizes.push(size);

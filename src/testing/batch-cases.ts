@@ -18,6 +18,43 @@ const describeKey = (k: IDBValidKey): unknown =>
  */
 export const batchCases: readonly ContractCase[] = [
   {
+    // WebKitGTK 2.50 reads a binary part that is not a key's last part back with the following
+    // parts' serialization appended (src/engine/key-repair.ts): the kit's suites found it.
+    title: 'array keys with binary parts before other parts read back as stored',
+    async run({ open }) {
+      const store = await open();
+      const id = new Uint8Array([1, 2, 3]);
+      const keys: IDBValidKey[] = [
+        ['bin-number', id, 7],
+        ['bin-string', id, 'x', 5],
+        ['bin-bin', new Uint8Array([9, 9]), new Uint8Array([8])],
+        ['bin-date', id, new Date(5)],
+        ['bin-array', id, ['y', 2]],
+        ['nested', [id, 3], 4],
+      ];
+      const batch = store.batch();
+      keys.forEach((k, i) => batch.put('t', k, i));
+      await batch.commit();
+      const plain = (k: unknown): unknown =>
+        Array.isArray(k)
+          ? k.map(plain)
+          : k instanceof ArrayBuffer || ArrayBuffer.isView(k)
+            ? { bytes: Array.from(new Uint8Array(k instanceof ArrayBuffer ? k : k.buffer)) }
+            : k instanceof Date
+              ? { date: k.getTime() }
+              : k;
+      const all = await store.table('t').getAll();
+      // Arrays compare by their first part, here each a different string.
+      const byName = [4, 2, 3, 0, 1, 5];
+      checkEqual(
+        all.map(([k, v]) => [plain(k), v]),
+        byName.map((i) => [plain(keys[i]), i]),
+        'every key and value, in key order',
+      );
+      for (const [i, k] of keys.entries()) checkEqual(await store.table('t').get(k), i, `get of key ${i}`);
+    },
+  },
+  {
     title: 'tables hold any cloneable value under any key, read back in key order',
     async run({ open }) {
       const store = await open();
