@@ -3,6 +3,12 @@ import { StoreError, toStoreError } from '../store-error.js';
 import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreName } from './schema.js';
 
 /**
+ * How a lost store's error says that its database was deleted while it was open: a larder
+ * `deleteStore` (in this tab or another) does that as well as a user clearing the site's data.
+ */
+const DELETED =
+  'was deleted while the store was open (by deleteStore, in this tab or another, or by clearing the site data)';
+/**
  * The largest `count` that `getAll` and `getAllKeys` take: it is an `unsigned long`, so a larger
  * one throws, and every store's count fits below it.
  */
@@ -149,7 +155,7 @@ export class Connection {
       }
     } catch (e) {
       this.#db = undefined;
-      if (fresh.aborted) throw this.#markLost('was deleted', e);
+      if (fresh.aborted) throw this.#markLost(DELETED, e);
       throw toStoreError(e);
     }
     try {
@@ -177,8 +183,10 @@ export class Connection {
       await meta.put(made, STORAGE_KEY);
       return made;
     });
-    if (record === undefined || 'deleted' in record) throw this.#markLost('was cleared');
-    if (known !== undefined && record.id !== known) throw this.#markLost('was replaced by another database');
+    if (record === undefined || 'deleted' in record)
+      throw this.#markLost('was cleared while larder was not looking');
+    if (known !== undefined && record.id !== known)
+      throw this.#markLost('was replaced by another database while larder was not looking');
     this.#storageId = record.id;
   }
 
@@ -187,7 +195,7 @@ export class Connection {
     if (this.#lost === undefined) {
       this.#lost = new StoreError(
         'storage-lost',
-        `The database of this store ("${this.name}") ${what} while larder was not looking: ` +
+        `The database of this store ("${this.name}") ${what}: ` +
           'resync it from elsewhere, then open it with { acceptStorageLoss: true } to start over',
         cause === undefined ? undefined : { cause },
       );
@@ -240,7 +248,7 @@ export class Connection {
       },
       blocking: (_current, next) => {
         if (next === null) {
-          this.#markLost('was deleted');
+          this.#markLost(DELETED);
         } else {
           this.#release();
           // An upgrade, or larder's deleteStore (which takes the database with a version
