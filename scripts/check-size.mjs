@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 /**
- * The ceiling this check holds, in gzipped bytes: what the entry measures (11,155 B since the
- * feed's channel name stopped pulling the engine's whole feed in), plus a little room. Issue
+ * The ceiling this check holds, in gzipped bytes: what the entry measures (11,344 B: the feed's
+ * channel name no longer pulls the engine's feed in, storage health loads on first use, the
+ * write pipe added 0.4 kB), plus a little room. Issue
  * 14's goal is 6,000 B; not met yet (see README).
  */
 const CEILING = 11_500;

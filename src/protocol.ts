@@ -10,8 +10,22 @@
 import type { CorruptRecord } from './contracts/store.js';
 import type { WireError } from './store-error.js';
 import type { EngineApi, EngineOptions } from './engine/engine-api.js';
+import type { KeySpaceEngineApi } from './engine/key-space-engine.js';
+import type { PersisterEngineApi } from './engine/persister-engine.js';
 
 export type { EngineApi, EngineOptions, WireError };
+
+type PersisterWrite = 'insertChanges' | 'removeChanges' | 'setDocument' | 'setSyncState' | 'removeSyncStates';
+type KeySpaceWrite = 'put' | 'delete' | 'deleteRange';
+
+/**
+ * One buffered write as the client's write pipe sends it in {@link EngineApi.write}: a
+ * Persister or key-space write method of the engine and its arguments. A client sends the
+ * writes of one task together, in call order.
+ */
+export type BufferedWrite =
+  | { [M in PersisterWrite]: readonly ['persister', M, Parameters<PersisterEngineApi[M]>] }[PersisterWrite]
+  | { [M in KeySpaceWrite]: readonly ['keySpace', M, Parameters<KeySpaceEngineApi[M]>] }[KeySpaceWrite];
 
 /** What an engine tells its client, unasked. */
 export type EngineEvent =

@@ -1,5 +1,17 @@
 import type { MarkTransfer } from '../engine/transfer.js';
+import type { BufferedWrite } from '../protocol.js';
 import { StoreError, toStoreError } from '../store-error.js';
+import { WritePipe, type SendWrites } from './write-pipe.js';
+import type { PendingWrite } from './write-tracker.js';
+
+/** A buffered write, checked and copied, ready for the write pipe. */
+export interface PreparedWrite {
+  op: BufferedWrite;
+  /** The kit's own copies that `op` holds, transferred to a worker engine. */
+  transfers: Transferable[];
+  /** The bytes it writes, for the store's save status. */
+  bytes?: number;
+}
 
 /** What every contract client shares with its store. */
 export interface ClientContext {
@@ -7,32 +19,46 @@ export interface ClientContext {
   readonly mark: MarkTransfer;
   /**
    * Runs a call to the engine: rejects once the store is closed or lost, turns anything
-   * thrown, validation included, into a rejected {@link StoreError}.
+   * thrown, validation included, into a rejected {@link StoreError}. Buffered writes queued
+   * before it are sent first.
    */
   call<T>(fn: () => Promise<T> | T): Promise<T>;
   /**
-   * Sends one buffered write: `send` starts the engine call synchronously and resolves with the
-   * id the engine gave the write, which the store tracks until a commit covers it.
+   * Makes one buffered write: `prepare` checks and copies the arguments (or returns undefined
+   * for a write that writes nothing), and the write is queued in the store's write pipe,
+   * acknowledged from then on (see write-pipe.ts), and tracked until a commit covers it.
    *
    * @param method - the public method, for reports of lost writes.
    * @param target - what it writes to (a docId, a key space).
-   * @param bytes - the bytes it writes, for the store's save status.
    */
-  write(method: string, target: string, send: () => Promise<number>, bytes?: number): Promise<void>;
+  write(method: string, target: string, prepare: () => PreparedWrite | undefined): Promise<void>;
+  /** Sends the queued buffered writes now (before closing). */
+  sendWrites(): void;
+  /** Ends the write pipe's end-of-task sends. */
+  close(): void;
 }
 
 /** What a store does for its clients' calls. */
 export interface ContextHost {
   /** The error every call fails with now (closed, engine or storage lost), if any. */
   failure(): StoreError | undefined;
-  /** Records a write about to be sent (settling with `done`), and then its id or its failure. */
-  sending(done: Promise<unknown>): void;
-  sent(method: string, target: string, id: number | undefined, bytes: number): void;
+  /** Sends a batch of buffered writes to the engine. */
+  sendWrites: SendWrites;
+  /** Tracks acknowledged writes until the engine gives them an id (WriteTracker.track). */
+  track(done: Promise<number>, writes: PendingWrite[]): void;
+  /** A write was acknowledged. */
+  acknowledged(): void;
 }
 
 /** Creates the {@link ClientContext} of a store. */
 export function createClientContext(mark: MarkTransfer, host: ContextHost): ClientContext {
-  const call = async <T>(fn: () => Promise<T> | T): Promise<T> => {
+  const pipe = new WritePipe(host.sendWrites, (done, writes) => host.track(done, writes));
+  const call = <T>(fn: () => Promise<T> | T): Promise<T> =>
+    run(() => {
+      pipe.send();
+      return fn();
+    });
+  const run = async <T>(fn: () => Promise<T> | T): Promise<T> => {
     const failure = host.failure();
     if (failure !== undefined) throw failure;
     try {
@@ -50,17 +76,16 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
   return {
     mark,
     call,
-    write: (method, target, send, bytes = 0) =>
-      call(async () => {
-        const sending = send();
-        host.sending(sending);
-        let id: number | undefined;
-        try {
-          id = await sending;
-        } finally {
-          host.sent(method, target, id, bytes);
+    write: (method, target, prepare) =>
+      run(() => {
+        const prepared = prepare();
+        if (prepared !== undefined) {
+          pipe.push(prepared.op, prepared.transfers, { method, target, bytes: prepared.bytes ?? 0 });
+          host.acknowledged();
         }
       }),
+    sendWrites: () => pipe.send(),
+    close: () => pipe.close(),
   };
 }
 

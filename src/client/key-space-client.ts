@@ -56,29 +56,27 @@ export function createKeySpaceClient(
   flush: () => Promise<number>,
   subscribe: KeySpace['subscribe'],
 ): KeySpace {
-  const { call, mark, write } = ctx;
+  const { call, write } = ctx;
   return {
     subscribe,
     get: (key) => call(() => api.get(space, keyPath(key, 'key', false))),
 
     put: (key, data) =>
-      call(async () => {
+      write('put', space, () => {
         const path = keyPath(key, 'key', false);
         const copy = value(data);
-        const bytes = copy.byteLength;
-        await write(
-          'put',
-          space,
-          () => api.put(space, path, mark(copy, [copy.buffer as ArrayBuffer])),
-          bytes,
-        );
+        return {
+          op: ['keySpace', 'put', [space, path, copy]],
+          transfers: [copy.buffer as ArrayBuffer],
+          bytes: copy.byteLength,
+        };
       }),
 
     delete: (key) =>
-      call(async () => {
-        const path = keyPath(key, 'key', false);
-        await write('delete', space, () => api.delete(space, path));
-      }),
+      write('delete', space, () => ({
+        op: ['keySpace', 'delete', [space, keyPath(key, 'key', false)]],
+        transfers: [],
+      })),
 
     getRange: (prefix, options) =>
       call(async () => {
@@ -89,10 +87,10 @@ export function createKeySpaceClient(
       }),
 
     deleteRange: (prefix) =>
-      call(async () => {
-        const path = keyPath(prefix, 'prefix', true);
-        await write('deleteRange', space, () => api.deleteRange(space, path));
-      }),
+      write('deleteRange', space, () => ({
+        op: ['keySpace', 'deleteRange', [space, keyPath(prefix, 'prefix', true)]],
+        transfers: [],
+      })),
 
     flush,
   };

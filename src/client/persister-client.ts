@@ -20,15 +20,15 @@ export function createPersisterClient(
   flush: () => Promise<number>,
   subscribe: Persister['subscribe'],
 ): Persister {
-  const { call, mark, write } = ctx;
+  const { call, write } = ctx;
   return {
     subscribe,
     getChanges: () => call(async () => unpackBytes(await api.getChanges(docId))),
 
     insertChanges: (changes) =>
-      call(async () => {
+      write('insertChanges', docId, () => {
         checkArray(changes, 'changes');
-        if (changes.length === 0) return;
+        if (changes.length === 0) return undefined;
         const actors = new Array<string>(changes.length);
         const seqs = new Float64Array(changes.length);
         const values = new Array<Uint8Array>(changes.length);
@@ -44,20 +44,17 @@ export function createPersisterClient(
         });
         // Packing copies the caller's bytes once, so later edits of their arrays change nothing.
         const packed = packBytes(values);
-        const bytes = packed.bytes.byteLength;
-        await write(
-          'insertChanges',
-          docId,
-          () =>
-            api.insertChanges(docId, actors, mark(seqs, [seqs.buffer]), mark(packed, packedBuffers(packed))),
-          bytes,
-        );
+        return {
+          op: ['persister', 'insertChanges', [docId, actors, seqs, packed]],
+          transfers: [seqs.buffer, ...packedBuffers(packed)],
+          bytes: packed.bytes.byteLength,
+        };
       }),
 
     removeChanges: (changes) =>
-      call(async () => {
+      write('removeChanges', docId, () => {
         checkArray(changes, 'changes');
-        if (changes.length === 0) return;
+        if (changes.length === 0) return undefined;
         const actors = new Array<string>(changes.length);
         const seqs = new Float64Array(changes.length);
         checkEach(changes, (c, i) => {
@@ -68,19 +65,20 @@ export function createPersisterClient(
           actors[i] = actor;
           seqs[i] = seq;
         });
-        await write('removeChanges', docId, () =>
-          api.removeChanges(docId, actors, mark(seqs, [seqs.buffer])),
-        );
+        return { op: ['persister', 'removeChanges', [docId, actors, seqs]], transfers: [seqs.buffer] };
       }),
 
     getDocument: () => call(() => api.getDocument(docId)),
 
     setDocument: (data) =>
-      call(async () => {
+      write('setDocument', docId, () => {
         checkBytes(data, 'data');
         const copy = ownCopy(data);
-        const bytes = copy.byteLength;
-        await write('setDocument', docId, () => api.setDocument(docId, mark(copy, [copy.buffer])), bytes);
+        return {
+          op: ['persister', 'setDocument', [docId, copy]],
+          transfers: [copy.buffer],
+          bytes: copy.byteLength,
+        };
       }),
 
     getSyncState: (peerId) =>
@@ -90,25 +88,24 @@ export function createPersisterClient(
       }),
 
     setSyncState: (peerId, syncState) =>
-      call(async () => {
+      write('setSyncState', docId, () => {
         checkBytes(peerId, 'peerId');
         checkBytes(syncState, 'syncState');
         const peer = ownCopy(peerId);
         const state = ownCopy(syncState);
-        await write('setSyncState', docId, () =>
-          api.setSyncState(docId, mark(peer, [peer.buffer]), mark(state, [state.buffer])),
-        );
+        return {
+          op: ['persister', 'setSyncState', [docId, peer, state]],
+          transfers: [peer.buffer, state.buffer],
+        };
       }),
 
     removeSyncStates: (peerIds) =>
-      call(async () => {
+      write('removeSyncStates', docId, () => {
         checkArray(peerIds, 'peerIds');
         checkEach(peerIds, (p, i) => checkBytes(p, `peerIds[${i}]`));
-        if (peerIds.length === 0) return;
+        if (peerIds.length === 0) return undefined;
         const packed = packBytes(peerIds);
-        await write('removeSyncStates', docId, () =>
-          api.removeSyncStates(docId, mark(packed, packedBuffers(packed))),
-        );
+        return { op: ['persister', 'removeSyncStates', [docId, packed]], transfers: packedBuffers(packed) };
       }),
 
     getPeerIds: () => call(async () => unpackBytes(await api.getPeerIds(docId))),

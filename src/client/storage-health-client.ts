@@ -1,6 +1,6 @@
 import type { StorageHealth, StoredUsage } from '../contracts/storage-health.js';
 import type { UsageTotals } from '../engine/engine-api.js';
-import { checkIndex, checkString, invalid } from './validate.js';
+import { checkString, invalid } from './validate.js';
 
 /** Below this many bytes left, or a tenth of the quota, a store's health says `lowSpace`. */
 const LOW_SPACE_BYTES = 50 * 1024 * 1024;
@@ -29,11 +29,6 @@ export function checkHealthOptions(options: unknown): string | undefined {
   const { docId } = options as { docId?: unknown };
   if (docId !== undefined) checkString(docId, 'docId', true);
   return docId as string | undefined;
-}
-
-/** Checks a byte count asked about. */
-export function checkBytesNeeded(bytes: unknown): asserts bytes is number {
-  checkIndex(bytes, 'bytes');
 }
 
 /** Puts a store's health together from the browser's report and the engine's counters. */

@@ -31,8 +31,10 @@ import { createTableClient } from './table-client.js';
 import { guardUnload } from './unload-grace.js';
 import { WriteTracker } from './write-tracker.js';
 import { loadPart } from './load-part.js';
-import { checkBytesNeeded, checkHealthOptions, originStorage, toHealth } from './storage-health-client.js';
-import { checkString, invalid } from './validate.js';
+import { checkIndex, checkString, invalid } from './validate.js';
+
+/** The storage health code, loaded on first use: few pages ask for it, and not at start. */
+const loadHealth = () => loadPart('storage health', () => import('./storage-health-client.js'));
 
 /** Every type of {@link StoreEvents}, to check `on`'s argument. */
 const EVENT_TYPES: ReadonlySet<string> = new Set<keyof StoreEvents>([
@@ -103,8 +105,9 @@ export class StoreClient implements Store {
     this.#dispose = dispose;
     this.#ctx = createClientContext(mark, {
       failure: () => this.#failure,
-      sending: (done) => this.#writes.sending(done),
-      sent: (method, target, id, bytes) => this.#writes.sent(method, target, id, bytes),
+      sendWrites: (writes, transfers) => api.write(mark(writes, transfers)),
+      track: (done, writes) => this.#writes.track(done, writes),
+      acknowledged: () => this.#writes.acknowledged(),
     });
     if (flushOnHide) {
       const unlistenHidden = listenForHide((event) => {
@@ -288,6 +291,7 @@ export class StoreClient implements Store {
 
   health(options?: { docId?: string }): Promise<StorageHealth> {
     return this.#ctx.call(async () => {
+      const { checkHealthOptions, originStorage, toHealth } = await loadHealth();
       const docId = checkHealthOptions(options);
       const [origin, usage] = await Promise.all([originStorage(), this.#api.usage(docId)]);
       return toHealth(origin, usage);
@@ -301,14 +305,14 @@ export class StoreClient implements Store {
       const storage = (typeof navigator === 'undefined' ? undefined : navigator.storage) as
         { persist?: () => Promise<boolean> } | undefined;
       if (typeof storage?.persist === 'function') return storage.persist();
-      return (await originStorage()).persisted ?? false;
+      return (await (await loadHealth()).originStorage()).persisted ?? false;
     });
   }
 
   canFit(bytes: number): Promise<boolean> {
     return this.#ctx.call(async () => {
-      checkBytesNeeded(bytes);
-      const { available } = await originStorage();
+      checkIndex(bytes, 'bytes');
+      const { available } = await (await loadHealth()).originStorage();
       return available === undefined || bytes <= available;
     });
   }
@@ -351,6 +355,9 @@ export class StoreClient implements Store {
    */
   async close(): Promise<void> {
     this.#closing ??= (async () => {
+      // Writes acknowledged before close() go first: close() flushes them.
+      this.#ctx.sendWrites();
+      this.#ctx.close();
       const lost = this.#failure;
       this.#failure ??= new StoreError('closed', 'The store is closed');
       this.#unlisten();

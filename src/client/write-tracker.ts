@@ -1,10 +1,14 @@
 import type { Durability, LostWrite, SaveStatus, WriteReceipt } from '../contracts/store.js';
 import type { StoreError } from '../store-error.js';
 
-/** An acknowledged write tracked until a commit covers it. */
-interface TrackedWrite extends LostWrite {
-  id: number;
+/** An acknowledged write, as the client knows it before the engine has given it an id. */
+export interface PendingWrite extends LostWrite {
   bytes: number;
+}
+
+/** An acknowledged write tracked until a commit covers it. */
+interface TrackedWrite extends PendingWrite {
+  id: number;
 }
 
 interface Waiter {
@@ -23,6 +27,13 @@ export class WriteTracker {
   readonly #onStatus: (status: SaveStatus) => void;
   /** Sends under way: their ids are not known yet. */
   readonly #sending = new Set<Promise<unknown>>();
+  /**
+   * Acknowledged writes whose id is not known yet (queued in the write pipe, or sent), by
+   * batch: a lost engine takes them too.
+   */
+  readonly #inFlight = new Set<PendingWrite[]>();
+  /** Acknowledged writes the engine refused: lost, reported with the store's failure. */
+  #refused: PendingWrite[] = [];
   /** Acknowledged writes not yet covered by a commit report, oldest first. */
   #unsaved: TrackedWrite[] = [];
   #unsavedBytes = 0;
@@ -44,6 +55,32 @@ export class WriteTracker {
     this.#sending.add(done);
     const forget = () => this.#sending.delete(done);
     done.then(forget, forget);
+  }
+
+  /**
+   * Tracks a batch of writes that were acknowledged before the engine gave them an id: `done`
+   * resolves that id, or rejects when the engine refused them (they are lost, and reported as
+   * lost writes when the store fails; see {@link WriteTracker.fail}). `writes` may still grow
+   * until `done` settles.
+   */
+  track(done: Promise<number>, writes: PendingWrite[]): void {
+    this.#inFlight.add(writes);
+    this.sending(done);
+    done.then(
+      (id) => {
+        this.#inFlight.delete(writes);
+        for (const w of writes) this.sent(w.method, w.target, id, w.bytes);
+      },
+      () => {
+        if (!this.#inFlight.delete(writes)) return;
+        this.#refused.push(...writes);
+      },
+    );
+  }
+
+  /** A write was acknowledged (queued in the write pipe): the save status changed. */
+  acknowledged(): void {
+    this.#queueStatus();
   }
 
   /** A write's id came back (or it failed: `id` undefined). */
@@ -87,7 +124,14 @@ export class WriteTracker {
    */
   fail(error: StoreError): LostWrite[] {
     this.#failure ??= error;
-    const lost = this.#unsaved.map(({ method, target }) => ({ method, target }));
+    const lost = [...this.#refused, ...this.#unsaved, ...[...this.#inFlight].flat()].map(
+      ({ method, target }) => ({
+        method,
+        target,
+      }),
+    );
+    this.#refused = [];
+    this.#inFlight.clear();
     this.#unsaved = [];
     this.#unsavedBytes = 0;
     for (const w of this.#waiters) w.reject(error);
@@ -102,13 +146,19 @@ export class WriteTracker {
 
   /** Whether any write is sent and not known to be committed. */
   hasUnsaved(): boolean {
-    return this.#sending.size > 0 || this.#unsaved.length > 0;
+    return this.#sending.size > 0 || this.#unsaved.length > 0 || this.#inFlight.size > 0;
   }
 
   status(): SaveStatus {
+    let bytes = this.#unsavedBytes;
+    let writes = this.#unsaved.length;
+    for (const batch of this.#inFlight) {
+      writes += batch.length;
+      for (const w of batch) bytes += w.bytes;
+    }
     return {
-      unsavedBytes: this.#unsavedBytes,
-      unsavedWrites: this.#unsaved.length,
+      unsavedBytes: bytes,
+      unsavedWrites: writes,
       lastStrictCommit: this.#lastStrictCommit,
     };
   }

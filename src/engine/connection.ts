@@ -6,8 +6,7 @@ import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreNam
  * How a lost store's error says that its database was deleted while it was open: a larder
  * `deleteStore` (in this tab or another) does that as well as a user clearing the site's data.
  */
-const DELETED =
-  'was deleted while the store was open (by deleteStore, in this tab or another, or by clearing the site data)';
+const DELETED = 'was deleted (by deleteStore, in this tab or another, or by clearing the site data)';
 /**
  * The largest `count` that `getAll` and `getAllKeys` take: it is an `unsigned long`, so a larger
  * one throws, and every store's count fits below it.

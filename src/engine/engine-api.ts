@@ -1,6 +1,6 @@
 import type { StoreStats } from '../contracts/store.js';
 import type { StoreSnapshot } from './backup-engine.js';
-import type { OpenResult } from '../protocol.js';
+import type { BufferedWrite, OpenResult } from '../protocol.js';
 import type { ConsensusEngineApi } from './consensus-engine.js';
 import type { KeySpaceEngineApi } from './key-space-engine.js';
 import type { LogStateEngineApi } from './log-state-engine.js';
@@ -24,6 +24,11 @@ export interface EngineApi {
    * 'storage-lost' at once.
    */
   open(): Promise<OpenResult>;
+  /**
+   * Applies buffered writes in order, each as its own method would; resolves the id the last
+   * one was given (a commit report through that id covers them all).
+   */
+  write(writes: BufferedWrite[]): Promise<number>;
   /** Commits every buffered write durably; resolves with the bytes written. */
   flush(): Promise<number>;
   /** Resolves what the write-behind buffer holds. */

@@ -1,5 +1,5 @@
 import type { CorruptRecord, StoreStats } from '../contracts/store.js';
-import type { EngineListener, OpenRequest, OpenResult } from '../protocol.js';
+import type { BufferedWrite, EngineListener, OpenRequest, OpenResult } from '../protocol.js';
 import { StoreError, toWireError } from '../store-error.js';
 import { exportRecords, importRecords, type StoreSnapshot } from './backup-engine.js';
 import { ChangeFeed } from './change-feed.js';
@@ -154,6 +154,20 @@ export class Engine implements EngineApi {
     this.#check();
     await this.#conn.db();
     return { storageId: this.#conn.storageId as string, feedSource: this.#feed.source };
+  }
+
+  async write(writes: BufferedWrite[]): Promise<number> {
+    this.#check();
+    // A batch waits, as one, for the database to be checked (see Connection.writable); then
+    // every write of it reaches the buffer synchronously, in order, before anything else runs:
+    // a flush or a read that follows the batch (inline, in the same task) sees all of it.
+    const wait = this.#conn.writable();
+    if (wait !== undefined) await wait;
+    const ids = writes.map(([part, method, args]) => {
+      const target = this[part] as unknown as Record<string, (...a: unknown[]) => Promise<number>>;
+      return (target[method] as (...a: unknown[]) => Promise<number>).apply(target, args);
+    });
+    return (await Promise.all(ids)).at(-1) ?? 0;
   }
 
   async flush(): Promise<number> {

@@ -1,0 +1,80 @@
+import type { BufferedWrite } from '../protocol.js';
+import type { PendingWrite } from './write-tracker.js';
+
+/** Sends one batch of writes to the engine; resolves the id of the last. */
+export type SendWrites = (writes: BufferedWrite[], transfers: Transferable[]) => Promise<number>;
+
+/**
+ * Carries a store's buffered writes (Persister and key space) to its engine, those of one task
+ * in one engine call.
+ *
+ * @remarks
+ * A buffered write resolves once it is checked, copied and queued here: the engine receives
+ * calls in order, reads go after the writes queued before them ({@link WritePipe.send} runs
+ * before every other engine call), and `flush()` is the strict point. An app that awaits each
+ * write (automerge-repo's `save`, a Yjs update) then pays neither a round trip to the worker
+ * nor a message per write. The queue is sent at the end of the task, through a MessageChannel
+ * (timers are throttled in hidden tabs, messages are not), or at once by the next engine call.
+ */
+export class WritePipe {
+  readonly #send: SendWrites;
+  readonly #track: (done: Promise<number>, writes: PendingWrite[]) => void;
+  #writes: BufferedWrite[] = [];
+  #transfers: Transferable[] = [];
+  #pending: PendingWrite[] = [];
+  #batch: { resolve(id: number): void; reject(e: unknown): void } | undefined;
+  readonly #tick: MessageChannel | undefined;
+
+  /**
+   * @param send - sends a batch to the engine.
+   * @param track - tracks a batch's writes until their id is known (see WriteTracker.track).
+   */
+  constructor(send: SendWrites, track: (done: Promise<number>, writes: PendingWrite[]) => void) {
+    this.#send = send;
+    this.#track = track;
+    if (typeof MessageChannel !== 'undefined') {
+      this.#tick = new MessageChannel();
+      this.#tick.port1.onmessage = () => this.send();
+    }
+  }
+
+  /** Queues one write, acknowledged from now on. */
+  push(write: BufferedWrite, transfers: readonly Transferable[], pending: PendingWrite): void {
+    if (this.#batch === undefined) {
+      const done = new Promise<number>((resolve, reject) => (this.#batch = { resolve, reject }));
+      this.#track(done, this.#pending);
+      if (this.#tick !== undefined) this.#tick.port2.postMessage(null);
+      else setTimeout(() => this.send(), 0);
+    }
+    this.#writes.push(write);
+    this.#transfers.push(...transfers);
+    this.#pending.push(pending);
+  }
+
+  /** Sends what is queued now: before any other call to the engine, so it sees them in order. */
+  send(): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    const writes = this.#writes;
+    const transfers = this.#transfers;
+    this.#batch = undefined;
+    this.#writes = [];
+    this.#transfers = [];
+    this.#pending = [];
+    let sent: Promise<number>;
+    try {
+      sent = this.#send(writes, transfers);
+    } catch (e) {
+      sent = Promise.reject(e);
+    }
+    sent.then(batch.resolve, batch.reject);
+  }
+
+  /** Stops the end-of-task sends: the store closed (after a last {@link WritePipe.send}). */
+  close(): void {
+    if (this.#tick === undefined) return;
+    this.#tick.port1.onmessage = null;
+    this.#tick.port1.close();
+    this.#tick.port2.close();
+  }
+}
