@@ -30,8 +30,15 @@ export interface ClientContext {
    *
    * @param method - the public method, for reports of lost writes.
    * @param target - what it writes to (a docId, a key space).
+   * @param options - `applied`: resolve only once the engine has applied the write (sent at
+   *   once), for a write whose engine method commits before it returns, like `deleteRange`.
    */
-  write(method: string, target: string, prepare: () => PreparedWrite | undefined): Promise<void>;
+  write(
+    method: string,
+    target: string,
+    prepare: () => PreparedWrite | undefined,
+    options?: { applied?: boolean },
+  ): Promise<void>;
   /** Sends the queued buffered writes now (before closing). */
   sendWrites(): void;
   /** Ends the write pipe's end-of-task sends. */
@@ -76,12 +83,19 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
   return {
     mark,
     call,
-    write: (method, target, prepare) =>
-      run(() => {
+    write: (method, target, prepare, options) =>
+      run(async () => {
         const prepared = prepare();
-        if (prepared !== undefined) {
-          pipe.push(prepared.op, prepared.transfers, { method, target, bytes: prepared.bytes ?? 0 });
-          host.acknowledged();
+        if (prepared === undefined) return;
+        const applied = pipe.push(prepared.op, prepared.transfers, {
+          method,
+          target,
+          bytes: prepared.bytes ?? 0,
+        });
+        host.acknowledged();
+        if (options?.applied === true) {
+          pipe.send();
+          await applied;
         }
       }),
     sendWrites: () => pipe.send(),

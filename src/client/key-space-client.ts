@@ -87,10 +87,14 @@ export function createKeySpaceClient(
       }),
 
     deleteRange: (prefix) =>
-      write('deleteRange', space, () => ({
-        op: ['keySpace', 'deleteRange', [space, keyPath(prefix, 'prefix', true)]],
-        transfers: [],
-      })),
+      // It commits at once, and resolves after: a key written in another tab after it resolved
+      // is never deleted by it.
+      write(
+        'deleteRange',
+        space,
+        () => ({ op: ['keySpace', 'deleteRange', [space, keyPath(prefix, 'prefix', true)]], transfers: [] }),
+        { applied: true },
+      ),
 
     flush,
   };

@@ -27,45 +27,30 @@ export function createPersisterClient(
 
     insertChanges: (changes) =>
       write('insertChanges', docId, () => {
-        checkArray(changes, 'changes');
-        if (changes.length === 0) return undefined;
-        const actors = new Array<string>(changes.length);
-        const seqs = new Float64Array(changes.length);
-        const values = new Array<Uint8Array>(changes.length);
-        checkEach(changes, (c, i) => {
-          if (!Array.isArray(c)) invalid(`changes[${i}] must be [actorId, seq, change]`);
-          const [actor, seq, change] = c as [unknown, unknown, unknown];
-          checkString(actor, `changes[${i}] actorId`, true);
-          checkIndex(seq, `changes[${i}] seq`);
+        const values: Uint8Array[] = [];
+        const keys = changeKeys(changes, '[actorId, seq, change]', (c, i) => {
+          const change = c[2]; // read once: a getter could answer differently the second time
           checkBytes(change, `changes[${i}] change`);
-          actors[i] = actor;
-          seqs[i] = seq;
-          values[i] = change;
+          values.push(change);
         });
+        if (keys === undefined) return undefined;
         // Packing copies the caller's bytes once, so later edits of their arrays change nothing.
         const packed = packBytes(values);
         return {
-          op: ['persister', 'insertChanges', [docId, actors, seqs, packed]],
-          transfers: [seqs.buffer, ...packedBuffers(packed)],
+          op: ['persister', 'insertChanges', [docId, keys.actors, keys.seqs, packed]],
+          transfers: [keys.seqs.buffer, ...packedBuffers(packed)],
           bytes: packed.bytes.byteLength,
         };
       }),
 
     removeChanges: (changes) =>
       write('removeChanges', docId, () => {
-        checkArray(changes, 'changes');
-        if (changes.length === 0) return undefined;
-        const actors = new Array<string>(changes.length);
-        const seqs = new Float64Array(changes.length);
-        checkEach(changes, (c, i) => {
-          if (!Array.isArray(c)) invalid(`changes[${i}] must be [actorId, seq]`);
-          const [actor, seq] = c as [unknown, unknown];
-          checkString(actor, `changes[${i}] actorId`, true);
-          checkIndex(seq, `changes[${i}] seq`);
-          actors[i] = actor;
-          seqs[i] = seq;
-        });
-        return { op: ['persister', 'removeChanges', [docId, actors, seqs]], transfers: [seqs.buffer] };
+        const keys = changeKeys(changes, '[actorId, seq]');
+        if (keys === undefined) return undefined;
+        return {
+          op: ['persister', 'removeChanges', [docId, keys.actors, keys.seqs]],
+          transfers: [keys.seqs.buffer],
+        };
       }),
 
     getDocument: () => call(() => api.getDocument(docId)),
@@ -114,4 +99,31 @@ export function createPersisterClient(
 
     flush,
   };
+}
+
+/**
+ * Checks `changes` as tuples `[actorId, seq, ...]` and collects their keys: undefined for an
+ * empty array. `more` checks the rest of each tuple, after its key.
+ *
+ * @param shape - the tuple's shape, for the message.
+ */
+function changeKeys(
+  changes: unknown,
+  shape: string,
+  more?: (tuple: unknown[], i: number) => void,
+): { actors: string[]; seqs: Float64Array } | undefined {
+  checkArray(changes, 'changes');
+  if (changes.length === 0) return undefined;
+  const actors = new Array<string>(changes.length);
+  const seqs = new Float64Array(changes.length);
+  checkEach(changes, (c, i) => {
+    if (!Array.isArray(c)) invalid(`changes[${i}] must be ${shape}`);
+    const [actor, seq] = c as [unknown, unknown];
+    checkString(actor, `changes[${i}] actorId`, true);
+    checkIndex(seq, `changes[${i}] seq`);
+    more?.(c, i);
+    actors[i] = actor;
+    seqs[i] = seq;
+  });
+  return { actors, seqs };
 }

@@ -4,6 +4,23 @@ import type { PendingWrite } from './write-tracker.js';
 /** Sends one batch of writes to the engine; resolves the id of the last. */
 export type SendWrites = (writes: BufferedWrite[], transfers: Transferable[]) => Promise<number>;
 
+/** The batch being queued: what its engine call will settle. */
+interface Batch {
+  done: Promise<number>;
+  resolve(id: number): void;
+  reject(e: unknown): void;
+}
+
+function newBatch(): Batch {
+  let resolve!: (id: number) => void;
+  let reject!: (e: unknown) => void;
+  const done = new Promise<number>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { done, resolve, reject };
+}
+
 /**
  * Carries a store's buffered writes (Persister and key space) to its engine, those of one task
  * in one engine call.
@@ -22,7 +39,7 @@ export class WritePipe {
   #writes: BufferedWrite[] = [];
   #transfers: Transferable[] = [];
   #pending: PendingWrite[] = [];
-  #batch: { resolve(id: number): void; reject(e: unknown): void } | undefined;
+  #batch: Batch | undefined;
   readonly #tick: MessageChannel | undefined;
 
   /**
@@ -38,17 +55,24 @@ export class WritePipe {
     }
   }
 
-  /** Queues one write, acknowledged from now on. */
-  push(write: BufferedWrite, transfers: readonly Transferable[], pending: PendingWrite): void {
-    if (this.#batch === undefined) {
-      const done = new Promise<number>((resolve, reject) => (this.#batch = { resolve, reject }));
-      this.#track(done, this.#pending);
+  /**
+   * Queues one write, acknowledged from now on.
+   *
+   * @returns what its batch resolves once the engine has applied it: the id of the batch's
+   *   last write (a write that commits at once, like `deleteRange`, has committed by then).
+   */
+  push(write: BufferedWrite, transfers: readonly Transferable[], pending: PendingWrite): Promise<number> {
+    let batch = this.#batch;
+    if (batch === undefined) {
+      batch = this.#batch = newBatch();
+      this.#track(batch.done, this.#pending);
       if (this.#tick !== undefined) this.#tick.port2.postMessage(null);
       else setTimeout(() => this.send(), 0);
     }
     this.#writes.push(write);
     this.#transfers.push(...transfers);
     this.#pending.push(pending);
+    return batch.done;
   }
 
   /** Sends what is queued now: before any other call to the engine, so it sees them in order. */
