@@ -96,6 +96,8 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
         if (options?.applied === true) {
           pipe.send();
           await applied;
+        } else {
+          await pipe.yieldIfLong();
         }
       }),
     sendWrites: () => pipe.send(),
