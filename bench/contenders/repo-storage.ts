@@ -62,3 +62,29 @@ export const upstreamRepoStorage: RepoStorage = {
   },
   remove: deleteDatabase,
 };
+
+/**
+ * No storage at all: chunks kept in a Map. Not a contender but the floor: what the Repo itself
+ * costs in a workload, which no storage can go below (in the typing workload only: nothing of
+ * it survives a reload).
+ */
+export const memoryRepoStorage: RepoStorage = {
+  name: 'in memory (the Repo alone)',
+  async open() {
+    const chunks = new Map<string, { key: string[]; data: Uint8Array }>();
+    const id = (key: string[]) => JSON.stringify(key);
+    const under = (prefix: string[]) =>
+      [...chunks.values()].filter((c) => prefix.every((part, i) => c.key[i] === part));
+    const adapter: StorageAdapterInterface = {
+      load: async (key) => chunks.get(id(key))?.data,
+      save: async (key, data) => void chunks.set(id(key), { key, data }),
+      remove: async (key) => void chunks.delete(id(key)),
+      loadRange: async (prefix) => under(prefix).map(({ key, data }) => ({ key, data })),
+      removeRange: async (prefix) => {
+        for (const c of under(prefix)) chunks.delete(id(c.key));
+      },
+    };
+    return { adapter, commit: async () => undefined, close: async () => undefined };
+  },
+  remove: async () => undefined,
+};

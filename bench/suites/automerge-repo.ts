@@ -12,6 +12,7 @@ import {
 import { randomBytes } from '../contenders/data.js';
 import {
   larderRepoStorage,
+  memoryRepoStorage,
   upstreamRepoStorage,
   type OpenRepoStorage,
   type RepoStorage,
@@ -232,7 +233,8 @@ const suite: BenchSuite = {
   cases(options) {
     const s = sizes(options);
     return [
-      ...CONTENDERS.map((c) => typingCase(c, s.repoChanges)),
+      // The Repo alone, with no storage: the floor under the typing ratios.
+      ...[...CONTENDERS, memoryRepoStorage].map((c) => typingCase(c, s.repoChanges)),
       ...CONTENDERS.map((c) => loadRangeCase(c, s.repoDocs)),
       ...CONTENDERS.map((c) => coldStartCase(c, s.repoColdDocs)),
     ];
