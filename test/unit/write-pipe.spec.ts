@@ -30,11 +30,11 @@ const endOfTask = () => new Promise((r) => setTimeout(r, 10));
 test('the writes of one task go as one batch, in order, at the end of the task', async () => {
   let id = 0;
   const { batches, pipe } = setup(async (w) => (id += w.length));
-  for (const k of ['a', 'b', 'c']) pipe.push(put(k), [], pending(k));
+  for (const k of ['a', 'b', 'c']) void pipe.push(put(k), [], pending(k));
   expect(batches, 'nothing sent within the task').toEqual([]);
   await endOfTask();
   expect(batches.map((b) => b.map(keyOf))).toEqual([['a', 'b', 'c']]);
-  pipe.push(put('d'), [], pending('d'));
+  void pipe.push(put('d'), [], pending('d'));
   await endOfTask();
   expect(batches.map((b) => b.length)).toEqual([3, 1]);
   pipe.close();
@@ -42,7 +42,7 @@ test('the writes of one task go as one batch, in order, at the end of the task',
 
 test('send() sends at once (what every other engine call does first), and only once', async () => {
   const { batches, pipe } = setup(async () => 1);
-  pipe.push(put('a'), [], pending('a'));
+  void pipe.push(put('a'), [], pending('a'));
   pipe.send();
   expect(batches).toHaveLength(1);
   pipe.send();
@@ -53,8 +53,8 @@ test('send() sends at once (what every other engine call does first), and only o
 
 test('queued writes are unsaved, and a receipt covers them until the engine committed them', async () => {
   const { tracker, pipe } = setup(async () => 7);
-  pipe.push(put('a'), [], pending('a'));
-  pipe.push(put('b'), [], pending('b'));
+  void pipe.push(put('a'), [], pending('a'));
+  void pipe.push(put('b'), [], pending('b'));
   expect(tracker.hasUnsaved()).toBe(true);
   expect(tracker.status()).toMatchObject({ unsavedBytes: 2, unsavedWrites: 2 });
   const receipt = tracker.receipt();
@@ -80,11 +80,11 @@ test('a lost engine reports every acknowledged write it never committed: queued,
       ? new Promise((_, reject) => (refuse = reject)) // the engine never answers this one
       : Promise.reject(lost),
   );
-  pipe.push(put('refused'), [], pending('refused'));
+  void pipe.push(put('refused'), [], pending('refused'));
   await endOfTask(); // sent, and refused by the engine
-  pipe.push(put('sent'), [], pending('sent'));
+  void pipe.push(put('sent'), [], pending('sent'));
   await endOfTask(); // sent, no answer yet
-  pipe.push(put('queued'), [], pending('queued'));
+  void pipe.push(put('queued'), [], pending('queued'));
   const reported = tracker.fail(lost).map((w) => w.target);
   expect(reported.sort()).toEqual(['queued', 'refused', 'sent']);
   // Answers that come after the failure change nothing and are reported nowhere else.
