@@ -5,7 +5,7 @@ import { batches, makeChanges, randomBytes } from '../contenders/data.js';
 import { dexie } from '../contenders/dexie.js';
 import { idbKeyval } from '../contenders/idb-keyval.js';
 import { larder } from '../contenders/larder.js';
-import { rawIdb } from '../contenders/raw-idb.js';
+import { rawIdb, rawPackedIdb } from '../contenders/raw-idb.js';
 import { yIndexeddb } from '../contenders/y-indexeddb.js';
 import type { BenchCase, BenchGoal, BenchOptions, BenchSuite } from '../suite.js';
 
@@ -13,6 +13,8 @@ const LARDER_WORKER = larder('worker');
 const LARDER_INLINE = larder('inline');
 const RAW = rawIdb('batched');
 const RAW_PER_CHANGE = rawIdb('per-change');
+/** The layout's limit for batched writes and cold loads (issue 16): one packed record per batch. */
+const RAW_PACKED = rawPackedIdb();
 const LIBRARIES = [idbKeyval, dexie, yIndexeddb, automergeRepoIdb];
 const EVERYONE = [LARDER_WORKER, LARDER_INLINE, RAW, RAW_PER_CHANGE, ...LIBRARIES];
 /** Where one record per change and one per batch store the same thing, one of them is enough. */
@@ -198,9 +200,11 @@ const suite: BenchSuite = {
     const changes = () => makeChanges(s.changes, s.changeBytes);
     const cases: BenchCase[] = [];
 
-    for (const c of EVERYONE) cases.push(writeCase(W1, c, RAW, () => batches(changes(), s.batch)));
+    for (const c of [...EVERYONE, RAW_PACKED]) {
+      cases.push(writeCase(W1, c, RAW, () => batches(changes(), s.batch)));
+    }
     for (const c of EVERYONE) cases.push(writeCase(W2, c, RAW_PER_CHANGE, () => batches(changes(), 1)));
-    for (const c of READERS) {
+    for (const c of [...READERS, RAW_PACKED]) {
       cases.push(
         coldLoadCase(W3, c, RAW, changes, s.batch, (chunks) => {
           check(W3, chunks.length, s.changes);
@@ -289,6 +293,22 @@ const suite: BenchSuite = {
       );
     }
     goals.push(
+      // Issue 16's goals: against the layout's limit, and W2 at what an inline write costs.
+      {
+        kind: 'speedup',
+        label: `W1 ${worker} ≥ 0.95× raw IndexedDB, packed`,
+        workload: W1,
+        contender: worker,
+        vs: RAW_PACKED.name,
+        atLeast: 0.95,
+      },
+      {
+        kind: 'speedup',
+        label: `W2 ${worker} ≥ 20× raw tx per change`,
+        workload: W2,
+        contender: worker,
+        atLeast: 20,
+      },
       {
         kind: 'speedup',
         label: `W3 ${worker} ≥ 1.3× raw IndexedDB`,
