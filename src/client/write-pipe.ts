@@ -1,4 +1,5 @@
 import type { BufferedWrite } from '../protocol.js';
+import { coalesceWrites, type QueuedWrite } from './coalesce-writes.js';
 import type { PendingWrite } from './write-tracker.js';
 
 /** Sends one batch of writes to the engine; resolves the id of the last. */
@@ -45,8 +46,7 @@ function newBatch(): Batch {
 export class WritePipe {
   readonly #send: SendWrites;
   readonly #track: (done: Promise<number>, writes: PendingWrite[]) => void;
-  #writes: BufferedWrite[] = [];
-  #transfers: Transferable[] = [];
+  #writes: QueuedWrite[] = [];
   #pending: PendingWrite[] = [];
   #batch: Batch | undefined;
   readonly #tick: MessageChannel | undefined;
@@ -80,8 +80,7 @@ export class WritePipe {
       if (this.#tick !== undefined) this.#tick.port2.postMessage(null);
       else setTimeout(() => this.#ticked(), 0);
     }
-    this.#writes.push(write);
-    this.#transfers.push(...transfers);
+    this.#writes.push({ op: write, transfers });
     this.#pending.push(pending);
     return batch.done;
   }
@@ -107,14 +106,13 @@ export class WritePipe {
   send(): void {
     const batch = this.#batch;
     if (batch === undefined) return;
-    const writes = this.#writes;
-    const transfers = this.#transfers;
+    const queued = this.#writes;
     this.#batch = undefined;
     this.#writes = [];
-    this.#transfers = [];
     this.#pending = [];
     let sent: Promise<number>;
     try {
+      const { writes, transfers } = coalesceWrites(queued);
       sent = this.#send(writes, transfers);
     } catch (e) {
       sent = Promise.reject(e);

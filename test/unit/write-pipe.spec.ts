@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import type { BufferedWrite } from '../../src/protocol.js';
 import { StoreError } from '../../src/store-error.js';
+import { coalesceWrites, type QueuedWrite } from '../../src/client/coalesce-writes.js';
 import { WritePipe } from '../../src/client/write-pipe.js';
+import { packBytes, unpackBytes } from '../../src/packed-bytes.js';
 import { WriteTracker } from '../../src/client/write-tracker.js';
 
 // The write pipe acknowledges buffered writes before the engine has them: what it sends, when,
@@ -92,4 +94,41 @@ test('a lost engine reports every acknowledged write it never committed: queued,
   await endOfTask();
   expect(tracker.fail(lost)).toEqual([]);
   pipe.close();
+});
+
+test('a run of small insertChanges to one document crosses as one call, in order', () => {
+  const ins = (doc: string, seq: number, ...b: number[]): QueuedWrite => {
+    const seqs = new Float64Array([seq]);
+    const packed = packBytes([new Uint8Array(b)]);
+    return { op: ['persister', 'insertChanges', [doc, ['a'], seqs, packed]], transfers: [seqs.buffer] };
+  };
+  const other: QueuedWrite = { op: put('k'), transfers: [] };
+  const big = ins('d', 9, ...new Array<number>(5000).fill(7));
+  const { writes, transfers } = coalesceWrites([
+    ins('d', 1, 1),
+    ins('d', 2, 2, 2),
+    ins('d', 1, 3), // a later write of key (a, 1): it stays after the first, and wins
+    ins('e', 1, 4),
+    other,
+    ins('d', 3, 5),
+    big,
+  ]);
+  const shape = writes.map((w) =>
+    w[1] === 'insertChanges'
+      ? [w[2][0], [...w[2][2]], unpackBytes(w[2][3]).map((v) => [...v].slice(0, 2))]
+      : w[1],
+  );
+  expect(shape).toEqual([
+    ['d', [1, 2, 1], [[1], [2, 2], [3]]],
+    ['e', [1], [[4]]],
+    'put',
+    // A run is only what is consecutive, and a large call is sent as it is.
+    ['d', [3], [[5]]],
+    ['d', [9], [[7, 7]]],
+  ]);
+  // The merged call's own buffers are transferred, not those of the calls it replaced.
+  const merged = writes[0] as Extract<BufferedWrite, readonly ['persister', 'insertChanges', unknown]>;
+  expect(transfers).toContain(merged[2][2].buffer);
+  expect(transfers).toContain(merged[2][3].bytes.buffer);
+  expect(transfers).toHaveLength(3 + 1 + 1 + 1);
 });
