@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { rolldown } from 'rolldown';
 
 /**
- * The ceiling this check holds, in gzipped bytes: what the entry measures (11,509 B: the feed's
+ * The ceiling this check holds, in gzipped bytes: what the entry measures (11,776 B: the feed's
  * channel name no longer pulls the engine's feed in, storage health loads on first use, the
- * write pipe added 0.5 kB), plus a little room. Issue
+ * write pipe and its coalescing added 0.8 kB), plus a little room. Issue
  * 14's goal is 6,000 B; not met yet (see README).
  */
-const CEILING = 11_750;
+const CEILING = 12_000;
 const GOAL = 6_000;
 
 const input = fileURLToPath(new URL('./size/entry.mjs', import.meta.url));
