@@ -22,7 +22,7 @@ export const firefoxRelayPath = fileURLToPath(new URL('./firefox-bidi-relay.mjs'
 export function firefoxProject(): Project {
   reportExcluded('firefox', {
     ...FIREFOX_EXCLUDED,
-    'the inline engine, but for versionchange':
+    'the inline engine, but for the kit suites and versionchange':
       'the same IndexedDB calls run through the worker engine; npm test time (FIREFOX_INLINE_LEFT_OUT)',
   });
   const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
