@@ -22,6 +22,8 @@ export interface Persister {
   getChanges(): Promise<Uint8Array[]>;
   /**
    * Upserts changes keyed by `(actorId, seq)`; the last write of a key wins, also within one call.
+   * Resolves once the changes are checked, copied and queued for the engine (buffered, not yet
+   * committed: see `store.receipt()` and `flush()`); reads made after it see them.
    * @remarks `actorId` is any non-empty string; `seq` a non-negative safe integer.
    * @throws {@link StoreError} code 'invalid-argument' for a bad key or a non-`Uint8Array` change.
    */
