@@ -1,9 +1,30 @@
-import type { Change, Contender } from './change-store.js';
+import type { Change, ChangeStore, Contender } from './change-store.js';
 import { deleteDatabase, done, openDatabase, request } from './idb-util.js';
 
 const CHANGES = 'changes';
 const DOCUMENTS = 'documents';
 const META = 'meta';
+
+/** What both raw contenders do alike: the strict commit marker, the document, closing. */
+function shared(db: IDBDatabase): Pick<ChangeStore, 'commit' | 'putDocument' | 'getDocument' | 'close'> {
+  return {
+    async commit() {
+      const tx = db.transaction(META, 'readwrite', { durability: 'strict' });
+      tx.objectStore(META).put(0, 'commit');
+      await done(tx);
+    },
+    async putDocument(data) {
+      const tx = db.transaction(DOCUMENTS, 'readwrite', { durability: 'strict' });
+      tx.objectStore(DOCUMENTS).put(data, 'doc');
+      await done(tx);
+    },
+    async getDocument() {
+      const tx = db.transaction(DOCUMENTS, 'readonly');
+      return (await request(tx.objectStore(DOCUMENTS).get('doc'))) as Uint8Array | undefined;
+    },
+    close: async () => db.close(),
+  };
+}
 
 /**
  * IndexedDB by hand, one record per change keyed `[actor, seq]`.
@@ -39,25 +60,11 @@ export function rawIdb(mode: 'batched' | 'per-change'): Contender {
           for (const c of changes) store.put(c.bytes, [c.actor, c.seq]);
           await done(tx);
         },
-        async commit() {
-          const tx = db.transaction(META, 'readwrite', { durability: 'strict' });
-          tx.objectStore(META).put(0, 'commit');
-          await done(tx);
-        },
         async readAll() {
           const tx = db.transaction(CHANGES, 'readonly');
           return (await request(tx.objectStore(CHANGES).getAll())) as Uint8Array[];
         },
-        async putDocument(data) {
-          const tx = db.transaction(DOCUMENTS, 'readwrite', { durability: 'strict' });
-          tx.objectStore(DOCUMENTS).put(data, 'doc');
-          await done(tx);
-        },
-        async getDocument() {
-          const tx = db.transaction(DOCUMENTS, 'readonly');
-          return (await request(tx.objectStore(DOCUMENTS).get('doc'))) as Uint8Array | undefined;
-        },
-        close: async () => db.close(),
+        ...shared(db),
       };
     },
     remove: deleteDatabase,
@@ -105,11 +112,6 @@ export function rawPackedIdb(): Contender {
           tx.objectStore(PACKED).add(record);
           await done(tx);
         },
-        async commit() {
-          const tx = db.transaction(META, 'readwrite', { durability: 'strict' });
-          tx.objectStore(META).put(0, 'commit');
-          await done(tx);
-        },
         async readAll() {
           const tx = db.transaction(PACKED, 'readonly');
           const records = (await request(tx.objectStore(PACKED).getAll())) as PackedBatch[];
@@ -123,16 +125,7 @@ export function rawPackedIdb(): Contender {
           }
           return out;
         },
-        async putDocument(data) {
-          const tx = db.transaction(DOCUMENTS, 'readwrite', { durability: 'strict' });
-          tx.objectStore(DOCUMENTS).put(data, 'doc');
-          await done(tx);
-        },
-        async getDocument() {
-          const tx = db.transaction(DOCUMENTS, 'readonly');
-          return (await request(tx.objectStore(DOCUMENTS).get('doc'))) as Uint8Array | undefined;
-        },
-        close: async () => db.close(),
+        ...shared(db),
       };
     },
     remove: deleteDatabase,

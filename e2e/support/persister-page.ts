@@ -3,7 +3,7 @@
  * `openPersisterPage`, and called from inside `page.evaluate`. They use larder only through
  * `window.larder`, the harness's instance of the public entry.
  */
-import type { Persister, Store, StoreErrorCode, StoredSizes, StoreOptions } from '../../src/index.js';
+import type { Store, StoreErrorCode, StoreOptions } from '../../src/index.js';
 
 /**
  * Where a test store's engine runs: the two built-in engines, a Worker the test started on the
@@ -51,56 +51,15 @@ export async function cleanup(name: string, ...stores: Store[]): Promise<void> {
   started.clear();
 }
 
-/** A fresh `Uint8Array` of `values`. */
-export function bytes(...values: number[]): Uint8Array {
-  return Uint8Array.from(values);
-}
-
-/** Plain arrays of the values, sorted, for an order-independent comparison. */
-export function sorted(values: readonly Uint8Array[]): number[][] {
-  return values.map((v) => Array.from(v)).sort(compareLists);
-}
-
-function compareLists(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
-/** A plain array of the value, or `null` for `undefined`. */
-export function plain(value: Uint8Array | undefined): number[] | null {
-  return value === undefined ? null : Array.from(value);
-}
-
-/** Everything one persister holds, as plain data that compares regardless of order. */
-export interface Snapshot {
-  changes: number[][];
-  document: number[] | null;
-  peers: number[][];
-  /** `[peerId, getSyncState(peerId)]` for every peer of `getPeerIds`, sorted by peer. */
-  states: Array<[number[], number[] | null]>;
-  sizes: StoredSizes;
-}
-
-/** Reads everything `p` holds through its public methods. */
-export async function snapshot(p: Persister): Promise<Snapshot> {
-  const [changes, document, peers, sizes] = await Promise.all([
-    p.getChanges(),
-    p.getDocument(),
-    p.getPeerIds(),
-    p.sizes(),
-  ]);
-  const states = await Promise.all(
-    peers.map(async (peer): Promise<[number[], number[] | null]> => [
-      Array.from(peer),
-      plain(await p.getSyncState(peer)),
-    ]),
-  );
-  states.sort((a, b) => compareLists(a[0], b[0]));
-  return { changes: sorted(changes), document: plain(document), peers: sorted(peers), states, sizes };
-}
+// The plain-data views of a persister are the kit's (larder-kit/testing), so that these specs
+// and the contract suites compare alike.
+export {
+  bytes,
+  plain,
+  sorted,
+  persisterSnapshot as snapshot,
+  type PersisterSnapshot as Snapshot,
+} from '../../src/testing/persister-snapshot.js';
 
 /** How a call ended, as plain data. */
 export interface Outcome {
