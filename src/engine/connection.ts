@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { openDB, unwrap, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
 import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreName } from './schema.js';
 
@@ -12,6 +12,9 @@ const DELETED = 'was deleted (by deleteStore, in this tab or another, or by clea
  * one throws, and every store's count fits below it.
  */
 export const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
+
+/** The connection each open database belongs to, for {@link runIn}'s failures. */
+const OWNERS = new WeakMap<LarderDatabase, Connection>();
 
 /** The meta record that names a database: made when it is created, a tombstone once cleared. */
 export const STORAGE_KEY = 'storage';
@@ -266,7 +269,10 @@ export class Connection {
       clearTimeout(timer);
       // An open that was reported blocked may still succeed later; nobody is waiting for it.
       if (gaveUp) db.close();
-      else this.#current = db;
+      else {
+        this.#current = db;
+        OWNERS.set(db, this);
+      }
       return db;
     });
     return Promise.race([opening, blocked]);
@@ -300,6 +306,22 @@ export class Connection {
   ): Promise<T> {
     const db = await this.db();
     return runIn(db, stores, mode, fn, durability);
+  }
+
+  /**
+   * Takes a transaction's abort on `db`: when the browser has closed the connection (site data
+   * cleared, a disk failure) and its `close` event has not come yet, this is that news, and the
+   * database is checked now. Otherwise the abort is the caller's to report.
+   *
+   * @returns the error to report: 'storage-lost' when the check found the database gone.
+   */
+  async afterAbort(db: LarderDatabase, failure: StoreError): Promise<StoreError> {
+    if (this.#closed || this.#current !== db || !isClosing(db)) return failure;
+    this.#db = undefined;
+    this.#current = undefined;
+    this.#verify();
+    await this.#verifying;
+    return this.#lost ?? failure;
   }
 
   /** Closes the connection; later calls reject with code 'closed'. */
@@ -357,6 +379,21 @@ export async function runIn<T, Mode extends IDBTransactionMode>(
     }
     if (e instanceof StoreError) throw e;
     const txError: unknown = tx.error;
-    throw toStoreError(txError ?? e);
+    const failure = toStoreError(txError ?? e);
+    // A connection the browser closed fails its transactions before its `close` event fires:
+    // report a lost database as lost, not as an aborted read (a CI run saw 'aborted').
+    const owner = OWNERS.get(db);
+    throw owner !== undefined && failure.code === 'aborted' ? await owner.afterAbort(db, failure) : failure;
+  }
+}
+
+/** Whether `db` is closing or closed: it then refuses new transactions (InvalidStateError). */
+function isClosing(db: LarderDatabase): boolean {
+  try {
+    // The raw connection: idb's wrapper would make a `done` promise that this abort rejects.
+    unwrap(db).transaction(STORES.meta, 'readonly').abort();
+    return false;
+  } catch (e) {
+    return e instanceof DOMException && e.name === 'InvalidStateError';
   }
 }
