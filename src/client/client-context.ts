@@ -39,9 +39,7 @@ export interface ClientContext {
     prepare: () => PreparedWrite | undefined,
     options?: { applied?: boolean },
   ): Promise<void>;
-  /** Sends the queued buffered writes now (before closing). */
-  sendWrites(): void;
-  /** Ends the write pipe's end-of-task sends. */
+  /** Sends the queued buffered writes, then ends the write pipe's end-of-task sends. */
   close(): void;
 }
 
@@ -53,8 +51,8 @@ export interface ContextHost {
   sendWrites: SendWrites;
   /** Tracks acknowledged writes until the engine gives them an id (WriteTracker.track). */
   track(done: Promise<number>, writes: PendingWrite[]): void;
-  /** A write was acknowledged. */
-  acknowledged(): void;
+  /** A write of `bytes` was acknowledged. */
+  acknowledged(bytes: number): void;
 }
 
 /** Creates the {@link ClientContext} of a store. */
@@ -87,12 +85,9 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
       run(async () => {
         const prepared = prepare();
         if (prepared === undefined) return;
-        const applied = pipe.push(prepared.op, prepared.transfers, {
-          method,
-          target,
-          bytes: prepared.bytes ?? 0,
-        });
-        host.acknowledged();
+        const bytes = prepared.bytes ?? 0;
+        const applied = pipe.push(prepared.op, prepared.transfers, { method, target, bytes });
+        host.acknowledged(bytes);
         if (options?.applied === true) {
           pipe.send();
           await applied;
@@ -100,7 +95,6 @@ export function createClientContext(mark: MarkTransfer, host: ContextHost): Clie
           await pipe.yieldIfLong();
         }
       }),
-    sendWrites: () => pipe.send(),
     close: () => pipe.close(),
   };
 }

@@ -107,7 +107,7 @@ export class StoreClient implements Store {
       failure: () => this.#failure,
       sendWrites: (writes, transfers) => api.write(mark(writes, transfers)),
       track: (done, writes) => this.#writes.track(done, writes),
-      acknowledged: () => this.#writes.acknowledged(),
+      acknowledged: (bytes) => this.#writes.acknowledged(bytes),
     });
     if (flushOnHide) {
       const unlistenHidden = listenForHide((event) => {
@@ -356,7 +356,6 @@ export class StoreClient implements Store {
   async close(): Promise<void> {
     this.#closing ??= (async () => {
       // Writes acknowledged before close() go first: close() flushes them.
-      this.#ctx.sendWrites();
       this.#ctx.close();
       const lost = this.#failure;
       this.#failure ??= new StoreError('closed', 'The store is closed');

@@ -120,7 +120,7 @@ export class WritePipe {
     sent.then(batch.resolve, batch.reject);
   }
 
-  /** Stops the end-of-task sends: the store closed (after a last {@link WritePipe.send}). */
+  /** Sends what is queued, resumes waiting writers, and stops the end-of-task sends. */
   close(): void {
     this.#ticked();
     if (this.#tick === undefined) return;

@@ -32,6 +32,9 @@ export class WriteTracker {
    * batch: a lost engine takes them too.
    */
   readonly #inFlight = new Set<PendingWrite[]>();
+  /** Their count and bytes, kept as they change: the save status is read after every write. */
+  #inFlightWrites = 0;
+  #inFlightBytes = 0;
   /** Acknowledged writes the engine refused: lost, reported with the store's failure. */
   #refused: PendingWrite[] = [];
   /** Acknowledged writes not yet covered by a commit report, oldest first. */
@@ -50,13 +53,6 @@ export class WriteTracker {
     this.#onStatus = onStatus;
   }
 
-  /** A write was sent; `done` settles when its id comes back. */
-  sending(done: Promise<unknown>): void {
-    this.#sending.add(done);
-    const forget = () => this.#sending.delete(done);
-    done.then(forget, forget);
-  }
-
   /**
    * Tracks a batch of writes that were acknowledged before the engine gave them an id: `done`
    * resolves that id, or rejects when the engine refused them (they are lost, and reported as
@@ -65,33 +61,42 @@ export class WriteTracker {
    */
   track(done: Promise<number>, writes: PendingWrite[]): void {
     this.#inFlight.add(writes);
-    this.sending(done);
+    this.#sending.add(done);
+    const settled = (): boolean => {
+      this.#sending.delete(done);
+      if (!this.#inFlight.delete(writes)) return false; // the store failed first: reported
+      for (const w of writes) {
+        this.#inFlightWrites -= 1;
+        this.#inFlightBytes -= w.bytes;
+      }
+      return true;
+    };
     done.then(
       (id) => {
-        this.#inFlight.delete(writes);
-        for (const w of writes) this.sent(w.method, w.target, id, w.bytes);
+        if (settled()) this.#sent(writes, id);
       },
       () => {
-        if (!this.#inFlight.delete(writes)) return;
-        this.#refused.push(...writes);
+        if (settled()) this.#refused.push(...writes);
       },
     );
   }
 
-  /** A write was acknowledged (queued in the write pipe): the save status changed. */
-  acknowledged(): void {
+  /** A write of `bytes` was acknowledged (queued in the write pipe, in a tracked batch). */
+  acknowledged(bytes: number): void {
+    this.#inFlightWrites += 1;
+    this.#inFlightBytes += bytes;
     this.#queueStatus();
   }
 
-  /** A write's id came back (or it failed: `id` undefined). */
-  sent(method: string, target: string, id: number | undefined, bytes: number): void {
-    if (id === undefined) return;
+  /** The id of `writes` came back. */
+  #sent(writes: readonly PendingWrite[], id: number): void {
     this.#lastId = Math.max(this.#lastId, id);
-    if (id > this.#committedThrough) {
+    if (id <= this.#committedThrough) return;
+    for (const { method, target, bytes } of writes) {
       this.#unsaved.push({ id, method, target, bytes });
       this.#unsavedBytes += bytes;
-      this.#queueStatus();
     }
+    this.#queueStatus();
   }
 
   /** The engine committed every write up to `through`. */
@@ -132,6 +137,8 @@ export class WriteTracker {
     );
     this.#refused = [];
     this.#inFlight.clear();
+    this.#inFlightWrites = 0;
+    this.#inFlightBytes = 0;
     this.#unsaved = [];
     this.#unsavedBytes = 0;
     for (const w of this.#waiters) w.reject(error);
@@ -146,19 +153,13 @@ export class WriteTracker {
 
   /** Whether any write is sent and not known to be committed. */
   hasUnsaved(): boolean {
-    return this.#sending.size > 0 || this.#unsaved.length > 0 || this.#inFlight.size > 0;
+    return this.#sending.size > 0 || this.#unsaved.length > 0;
   }
 
   status(): SaveStatus {
-    let bytes = this.#unsavedBytes;
-    let writes = this.#unsaved.length;
-    for (const batch of this.#inFlight) {
-      writes += batch.length;
-      for (const w of batch) bytes += w.bytes;
-    }
     return {
-      unsavedBytes: bytes,
-      unsavedWrites: writes,
+      unsavedBytes: this.#unsavedBytes + this.#inFlightBytes,
+      unsavedWrites: this.#unsaved.length + this.#inFlightWrites,
       lastStrictCommit: this.#lastStrictCommit,
     };
   }

@@ -24,7 +24,12 @@ function setup(reply: (writes: BufferedWrite[]) => Promise<number>) {
     },
     (done, writes) => tracker.track(done, writes),
   );
-  return { batches, tracker, pipe };
+  /** What ClientContext.write does with a checked write: queue it, then acknowledge it. */
+  const write = (key: string) => {
+    void pipe.push(put(key), [], pending(key));
+    tracker.acknowledged(1);
+  };
+  return { batches, tracker, pipe, write };
 }
 
 const endOfTask = () => new Promise((r) => setTimeout(r, 10));
@@ -54,9 +59,9 @@ test('send() sends at once (what every other engine call does first), and only o
 });
 
 test('queued writes are unsaved, and a receipt covers them until the engine committed them', async () => {
-  const { tracker, pipe } = setup(async () => 7);
-  void pipe.push(put('a'), [], pending('a'));
-  void pipe.push(put('b'), [], pending('b'));
+  const { tracker, pipe, write } = setup(async () => 7);
+  write('a');
+  write('b');
   expect(tracker.hasUnsaved()).toBe(true);
   expect(tracker.status()).toMatchObject({ unsavedBytes: 2, unsavedWrites: 2 });
   const receipt = tracker.receipt();
