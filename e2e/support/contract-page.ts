@@ -3,9 +3,9 @@
  * harness page by `e2e/contracts.spec.ts`, it runs one suite on one engine kind and reports every
  * case, so that a failing case does not hide the others.
  */
-import type { StoreOptions } from '../../src/index.js';
 import { contracts, runCase, type ContractSetup } from '../../src/testing/index.js';
-import type { EngineKind } from './persister-page.js';
+// The same ways to open a store on each engine kind as the Persister specs use.
+import { open, stopWorkers, type EngineKind } from './persister-page.js';
 
 /** How one case went. */
 export interface CaseResult {
@@ -38,8 +38,7 @@ export async function runContract(
   const results: CaseResult[] = [];
   for (const c of cases) {
     if (only !== undefined && !only.includes(c.title)) continue;
-    const workers: Worker[] = [];
-    const setup: ContractSetup = { open: (name, options) => open(name, kind, workers, options) };
+    const setup: ContractSetup = { open: (name, options) => open(name, kind, options) };
     const start = performance.now();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const error = await Promise.race([
@@ -52,29 +51,8 @@ export async function runContract(
       }),
     ]);
     clearTimeout(timer);
-    for (const w of workers) w.terminate();
+    stopWorkers();
     results.push({ title: c.title, error, ms: Math.round(performance.now() - start) });
   }
   return results;
-}
-
-/** Opens `name` on engine `kind`; a Worker it starts is added to `workers`. */
-function open(
-  name: string,
-  kind: EngineKind,
-  workers: Worker[],
-  options: Omit<StoreOptions, 'engine'> = {},
-): ReturnType<typeof window.larder.openStore> {
-  if (kind === 'worker' || kind === 'inline')
-    return window.larder.openStore(name, { ...options, engine: kind });
-  if (kind === 'own-worker') {
-    const worker = new Worker(new URL('/workers/larder.worker.ts', location.origin), { type: 'module' });
-    workers.push(worker);
-    return window.larder.openStore(name, { ...options, engine: worker });
-  }
-  const worker = new Worker(new URL('/e2e/fixtures/port-worker.ts', location.origin), { type: 'module' });
-  workers.push(worker);
-  const channel = new MessageChannel();
-  worker.postMessage({ port: channel.port2 }, [channel.port2]);
-  return window.larder.openStore(name, { ...options, engine: channel.port1 });
 }

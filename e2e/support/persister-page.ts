@@ -47,6 +47,11 @@ export async function open(
 export async function cleanup(name: string, ...stores: Store[]): Promise<void> {
   for (const s of stores) await s.close();
   await window.larder.deleteStore(name);
+  stopWorkers();
+}
+
+/** Terminates the workers {@link open} started. */
+export function stopWorkers(): void {
   for (const w of started) w.terminate();
   started.clear();
 }
