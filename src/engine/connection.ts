@@ -7,6 +7,7 @@ import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreNam
  * `deleteStore` (in this tab or another) does that as well as a user clearing the site's data.
  */
 const DELETED = 'was deleted (by deleteStore, in this tab or another, or by clearing the site data)';
+
 /**
  * The largest `count` that `getAll` and `getAllKeys` take: it is an `unsigned long`, so a larger
  * one throws, and every store's count fits below it.
@@ -90,6 +91,13 @@ export class Connection {
     return verifying.then(() => {
       if (this.#lost !== undefined) throw this.#lost;
     });
+  }
+
+  /** Forgets the connection the browser closed, and checks the database at once. */
+  #dropAndVerify(): void {
+    this.#db = undefined;
+    this.#current = undefined;
+    this.#verify();
   }
 
   /** Reopens at once after an outside close, to learn whether the database is still ours. */
@@ -261,9 +269,7 @@ export class Connection {
       terminated: () => {
         // Closed by the browser (site data cleared, disk failure): reopen and check the
         // storage id now, so a cleared database is noticed rather than recreated.
-        this.#db = undefined;
-        this.#current = undefined;
-        this.#verify();
+        this.#dropAndVerify();
       },
     }).then((db) => {
       clearTimeout(timer);
@@ -321,10 +327,8 @@ export class Connection {
   async afterAbort(db: LarderDatabase, failure: StoreError): Promise<StoreError> {
     if (this.#closed || this.#lost !== undefined) return this.#lost ?? failure;
     if (this.#current === db) {
-      this.#db = undefined;
-      this.#current = undefined;
       db.close();
-      this.#verify();
+      this.#dropAndVerify();
     }
     await this.#verifying;
     return this.#lost ?? failure;
