@@ -94,9 +94,8 @@ export function encodeChunk(doc: string, ops: Iterable<ChangeOp>): ChangeChunk {
 /** The CRC-32 of a chunk's content: its docId, actors and every list, as bytes. */
 export function chunkChecksum(c: ChangeChunk): number {
   const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const text = new TextEncoder().encode(JSON.stringify([c.doc, c.actors]));
   return crc32Of([
-    text,
+    JSON.stringify([c.doc, c.actors]),
     bytes(c.putActors),
     bytes(c.putSeqs),
     bytes(c.putEnds),

@@ -28,10 +28,8 @@ export interface KeyRecord {
 export type Checked = { bytes: Uint8Array; problem?: undefined } | { bytes?: undefined; problem: string };
 
 const CHECKSUM_MISMATCH = 'its checksum does not match its content';
-const encoder = new TextEncoder();
-
 function crcOf(label: unknown, ...bytes: Uint8Array[]): number {
-  return crc32Of([encoder.encode(JSON.stringify(label)), ...bytes]);
+  return crc32Of([JSON.stringify(label), ...bytes]);
 }
 
 function documentCrc(docId: string, bytes: Uint8Array): number {

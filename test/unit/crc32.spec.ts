@@ -104,3 +104,38 @@ test('a Crc32 with nothing fed reads 00000000, and keeps leading zeros', () => {
   expect(crc.value.startsWith('0')).toBe(true);
   expect(parseInt(crc.value, 16)).toBe(zlibCrc32(found));
 });
+
+// Strings are fed as their UTF-8 bytes without allocating them (record checksums hash a JSON
+// label per record): the result must be exactly TextEncoder's, or every stored record written
+// before this change would read as corrupt.
+const TEXTS: Array<[string, string]> = [
+  ['ASCII', '["key-value",["yjs","doc","u","0000abc-1f2","00000001"],1733600000000000]'],
+  ['two-byte characters', 'Größe café ñ'],
+  ['three-byte characters', '日本語のテキスト €'],
+  ['a surrogate pair (four bytes)', 'emoji 😀 and 𝄞'],
+  ['a lone high surrogate', 'a\ud800b'],
+  ['a lone low surrogate', 'a\udc00'],
+  ['a high surrogate at the end', 'end\ud83d'],
+  ['U+0080, U+07FF, U+0800, U+FFFF', '\u0080\u07ff\u0800\uffff'],
+];
+
+for (const [name, text] of TEXTS) {
+  test(`crc32Of hashes a string of ${name} as TextEncoder's bytes`, () => {
+    const bytes = new TextEncoder().encode(text);
+    expect(crc32Of([text])).toBe(zlibCrc32(bytes));
+    expect(crc32Of(['prefix ', text, new Uint8Array([1, 2, 3])])).toBe(
+      zlibCrc32(new Uint8Array([...ascii('prefix '), ...bytes, 1, 2, 3])),
+    );
+  });
+}
+
+test('crc32Of of random strings matches TextEncoder and zlib', () => {
+  let seed = 7;
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let n = 0; n < 500; n++) {
+    let s = '';
+    const len = Math.floor(rand() * 40);
+    for (let i = 0; i < len; i++) s += String.fromCharCode(Math.floor(rand() * 0x10000));
+    expect(crc32Of([s])).toBe(zlibCrc32(new TextEncoder().encode(s)));
+  }
+});
