@@ -120,7 +120,7 @@ for (const engine of ENGINES) {
           const explicit = new larderYjs.LarderPersistence('explicit', doc, { store, storeDelayMs: 600_000 });
           await explicit.whenSynced;
           yjsKit.type(doc, 'abc');
-          const pendingBefore = (await store.stats()).pendingBytes;
+          const pendingBefore = await yjsKit.untilHandedOver(store);
           await explicit.whenStored();
           const pendingAfter = (await store.stats()).pendingBytes;
           await explicit.destroy();
@@ -140,7 +140,7 @@ for (const engine of ENGINES) {
             });
           });
           yjsKit.type(other, 'xyz');
-          const pendingBeforeEvent = (await later.stats()).pendingBytes;
+          const pendingBeforeEvent = await yjsKit.untilHandedOver(later);
           const firedEarly = fired;
           const pendingAtEvent = await stored;
           await timed.destroy();
@@ -154,6 +154,40 @@ for (const engine of ENGINES) {
       expect(result.pendingBeforeEvent).toBeGreaterThan(0);
       expect(result.firedEarly).toBe(false);
       expect(result.pendingAtEvent).toBe(0);
+    });
+
+    test('updates typed together are stored as one entry, and store.flush() commits what the provider holds back', async ({
+      page,
+    }) => {
+      const result = await page.evaluate(
+        async ({ name, engine }) => {
+          const { Y, larder, larderYjs, yjsKit } = window;
+          // Neither the store nor the provider commits on its own: only store.flush() can.
+          const store = await larder.openStore(name, {
+            engine,
+            writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
+          });
+          const doc = new Y.Doc();
+          const provider = new larderYjs.LarderPersistence('held', doc, { store, storeDelayMs: 600_000 });
+          await provider.whenSynced;
+          yjsKit.type(doc, 'hello');
+          await store.flush();
+          const pendingAfterFlush = (await store.stats()).pendingBytes;
+          const stored = await yjsKit.storedUpdates(store, 'held');
+          await provider.destroy();
+          const again = new Y.Doc();
+          const reader = new larderYjs.LarderPersistence('held', again, { store });
+          await reader.whenSynced;
+          await reader.destroy();
+          await store.close();
+          return { pendingAfterFlush, count: stored.count, text: again.getText('t').toString() };
+        },
+        { name, engine },
+      );
+      // Five updates, one per character, made in one task: one entry.
+      expect(result.count).toBe(1);
+      expect(result.pendingAfterFlush).toBe(0);
+      expect(result.text).toBe('hello');
     });
 
     test('custom metadata round-trips; a bad key or value rejects and writes nothing', async ({ page }) => {

@@ -4,6 +4,7 @@
  */
 import * as Y from 'yjs';
 import type { Store } from '../../src/index.js';
+import { sendAllWaiting } from '../../src/yjs/update-sender.js';
 
 /** Every entry of the key space `space`, as `key=bytes` lines in key order. */
 export async function snapshot(store: Store, space = 'yjs'): Promise<string[]> {
@@ -24,14 +25,29 @@ export function type(doc: Y.Doc, text: string): void {
 }
 
 /**
- * Types `text` like {@link type}, but waits after each character until the store has the
- * update, so that each is stored as its own entry (the provider merges updates made while a
- * write is in flight).
+ * Resolves with the store's pending bytes once the provider has handed the updates it holds
+ * back to the store (within `SEND_DELAY_MS`), without sending them itself: the store then holds
+ * them buffered, and only a commit saves them.
+ */
+export async function untilHandedOver(store: Store): Promise<number> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const { pendingBytes } = await store.stats();
+    if (pendingBytes > 0 || performance.now() > deadline) return pendingBytes;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/**
+ * Types `text` like {@link type}, but sends each character's update to the store and waits
+ * until it has it, so that each is stored as its own entry (the provider merges the updates
+ * made within a few milliseconds, and while a write is in flight).
  */
 export async function typeOneByOne(doc: Y.Doc, store: Store, text: string): Promise<void> {
   const t = doc.getText('t');
   for (const ch of text) {
     t.insert(t.length, ch);
+    sendAllWaiting();
     // A round trip through the engine, behind the provider's write, then a new task: the
     // inline engine acknowledges in microtasks that may outlast the round trip.
     await store.stats();

@@ -29,7 +29,7 @@ async function typeThenNotify(page: Page, name: string, engine: string, notify: 
       await provider.whenSynced;
       const stored = new Promise<void>((resolve) => provider.once('stored', () => resolve()));
       yjsKit.type(doc, text);
-      const pendingBefore = (await store.stats()).pendingBytes;
+      const pendingBefore = await yjsKit.untilHandedOver(store);
       if (notify === 'whenStored') await provider.whenStored();
       else await stored;
       return { pendingBefore, pendingAfter: (await store.stats()).pendingBytes };
@@ -91,7 +91,7 @@ test.describe('Yjs updates across a SIGKILL of the browser', () => {
             document.title = 'hidden, saved';
           })();
         });
-        return (await store.stats()).pendingBytes;
+        return yjsKit.untilHandedOver(store);
       },
       { name, text: TEXT },
     );

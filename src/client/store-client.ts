@@ -1,3 +1,4 @@
+import { runBeforeFlush } from './before-flush.js';
 import type { Consensus } from '../contracts/consensus.js';
 import type { KeySpace } from '../contracts/key-space.js';
 import type { LogStatePersistence } from '../contracts/log-state.js';
@@ -286,6 +287,7 @@ export class StoreClient implements Store {
   }
 
   flush(): Promise<number> {
+    runBeforeFlush();
     return this.#ctx.call(() => this.#api.flush());
   }
 
@@ -356,6 +358,7 @@ export class StoreClient implements Store {
   async close(): Promise<void> {
     this.#closing ??= (async () => {
       // Writes acknowledged before close() go first: close() flushes them.
+      runBeforeFlush();
       this.#ctx.close();
       const lost = this.#failure;
       this.#failure ??= new StoreError('closed', 'The store is closed');
