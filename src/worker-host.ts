@@ -24,6 +24,10 @@ export function serveEngine(endpoint: Endpoint): void {
       const engine = new Engine(name, request, transfer, (event) => {
         void Promise.resolve(listener(event)).catch(() => undefined);
       });
+      // Opened now rather than on the client's open() call, a round trip later: the database
+      // opens while the life lock is taken and the answer travels. open() then finds it open,
+      // or opening; a failure here is the one that call reports.
+      engine.open().catch(() => undefined);
       if (request.lifeLock !== undefined && typeof navigator !== 'undefined' && navigator.locks) {
         await holdUntilClosed(request.lifeLock, engine);
       }
