@@ -1,10 +1,10 @@
 import type { DhtArc, MetaOp, OpStore, OpStoreOptions } from '../contracts/op-store.js';
-import type { OpStoreEngineApi } from '../engine/op-store-engine.js';
+import type { DecodedOp } from '../engine/default-op-format.js';
+import type { IncomingOps, OpStoreEngineApi } from '../engine/op-store-engine.js';
 import { MAX_LOC } from '../op-location.js';
 import { ownCopy, packBytes, packedBuffers, unpackBytes } from '../packed-bytes.js';
 import { StoreError } from '../store-error.js';
 import type { ClientContext } from './client-context.js';
-import { decodeDefaultOp, type DecodedOp } from './default-op-format.js';
 import { checkArray, checkBytes, checkEach, checkIndex, describeValue, invalid } from './validate.js';
 
 /** A caller's op decoder, checked to be a function (see op-store-options.ts). */
@@ -14,8 +14,9 @@ type DecodeOp = NonNullable<OpStoreOptions['decodeOp']>;
  * Creates the {@link OpStore} of one space over an engine, inline or remote.
  *
  * @remarks
- * Ops are decoded here, on the calling side: a caller's `decodeOp` is a function, which cannot
- * cross to a worker. The engine receives ids, times and sizes next to the bytes.
+ * Ops of the default format are decoded by the engine, where it runs. A caller's `decodeOp` is a
+ * function, which cannot cross to a worker: those ops are decoded here, and the engine receives
+ * ids, times and sizes next to the bytes.
  *
  * @param api - the engine's op store side.
  * @param space - the space's namespace.
@@ -31,28 +32,27 @@ export function createOpStoreClient(
   subscribe: OpStore['subscribe'],
 ): OpStore {
   const { call, mark } = ctx;
-  const decode = decodeOp === undefined ? decodeDefaultOp : customDecoder(decodeOp);
+  const decode = decodeOp === undefined ? undefined : customDecoder(decodeOp);
   return {
     subscribe,
     processIncomingOps: (ops) =>
       call(async () => {
         checkArray(ops, 'ops');
-        // Everything is decoded before anything is sent, so one bad op stores nothing.
-        const decoded = ops.map((op, i) => {
-          checkBytes(op, `ops[${i}]`);
-          return decode(op);
-        });
-        const ids = packBytes(decoded.map((d) => d.opId));
+        checkEach(ops, (op, i) => checkBytes(op, `ops[${i}]`));
         if (ops.length === 0) return [];
-        const data = packBytes(ops);
-        const createdAt = Float64Array.from(decoded, (d) => d.createdAt);
-        const sizes = Float64Array.from(decoded, (d) => d.size);
-        // `ids` is cloned rather than transferred: the caller gets views of this copy back.
-        await api.processIncomingOps(
-          space,
-          mark({ ids, data, createdAt, sizes }, [...packedBuffers(data), createdAt.buffer, sizes.buffer]),
-        );
-        return unpackBytes(ids);
+        // Everything is decoded before anything is stored, so one bad op stores nothing: here
+        // with a caller's decodeOp, by the engine for the default format (off the main thread).
+        const decoded = decode === undefined ? undefined : ops.map((op) => decode(op as Uint8Array));
+        const data = packBytes(ops as Uint8Array[]);
+        const incoming: IncomingOps = { data };
+        const transfers = packedBuffers(data);
+        if (decoded !== undefined) {
+          const createdAt = Float64Array.from(decoded, (d) => d.createdAt);
+          const sizes = Float64Array.from(decoded, (d) => d.size);
+          incoming.decoded = { ids: packBytes(decoded.map((d) => d.opId)), createdAt, sizes };
+          transfers.push(createdAt.buffer, sizes.buffer);
+        }
+        return unpackBytes(await api.processIncomingOps(space, mark(incoming, transfers)));
       }),
 
     retrieveOpHashesInTimeSlice: (arc, start, end) =>

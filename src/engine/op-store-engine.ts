@@ -1,6 +1,6 @@
 import type { DhtArc } from '../contracts/op-store.js';
 import { arcContains, opIdLoc } from '../op-location.js';
-import { packBytes, packedBuffers, type PackedBytes } from '../packed-bytes.js';
+import { packBytes, packedBuffers, unpackBytes, type PackedBytes } from '../packed-bytes.js';
 import type { ChangeFeed } from './change-feed.js';
 import type { Connection } from './connection.js';
 import { earliestInArc } from './earliest-in-arc.js';
@@ -13,13 +13,17 @@ import { SliceHashStore, type SliceHashList } from './slice-hash-store.js';
 import type { MarkTransfer } from './transfer.js';
 import { toHex } from './to-hex.js';
 import { EnginePart } from './engine-part.js';
+import { decodeDefaultOp } from './default-op-format.js';
 
-/** Ops decoded by the client: op `i` is `ids[i]`, `data[i]`, `createdAt[i]`, `sizes[i]`. */
+/**
+ * Ops to store: op `i` is `data[i]`. With `decoded`, the client decoded them with a caller's
+ * `decodeOp` (a function, which cannot cross to a worker): op `i` has id `ids[i]`, creation
+ * time `createdAt[i]` and size `sizes[i]`. Without it, they are in the default format and the
+ * engine decodes them.
+ */
 export interface IncomingOps {
-  ids: PackedBytes;
   data: PackedBytes;
-  createdAt: Float64Array;
-  sizes: Float64Array;
+  decoded?: { ids: PackedBytes; createdAt: Float64Array; sizes: Float64Array };
 }
 
 /** Op ids and the sum of their sizes. */
@@ -35,11 +39,15 @@ export interface FoundOps {
 }
 
 /**
- * The OpStore side of the engine API: every method takes the space first; ops arrive decoded,
- * since a caller's `decodeOp` cannot cross to a worker. Arguments arrive validated.
+ * The OpStore side of the engine API: every method takes the space first. Arguments arrive
+ * validated; ops in the default format arrive undecoded (see {@link IncomingOps}).
  */
 export interface OpStoreEngineApi {
-  processIncomingOps(space: string, ops: IncomingOps): Promise<void>;
+  /**
+   * Stores the ops not stored yet; nothing when one of them does not decode.
+   * @returns the ops' ids, in order.
+   */
+  processIncomingOps(space: string, ops: IncomingOps): Promise<PackedBytes>;
   retrieveOpHashesInTimeSlice(space: string, arc: DhtArc, start: number, end: number): Promise<OpIdList>;
   retrieveOps(space: string, ids: PackedBytes): Promise<FoundOps>;
   /** Resolves the request indexes of the ids that are not stored. */
@@ -79,7 +87,9 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
     this.#slices = new SliceHashStore(conn, mark);
   }
 
-  async processIncomingOps(space: string, ops: IncomingOps): Promise<void> {
+  async processIncomingOps(space: string, incoming: IncomingOps): Promise<PackedBytes> {
+    // Every op is decoded before anything is written, so one bad op stores nothing.
+    const ops = incoming.decoded ?? decodeAll(incoming.data);
     const n = ops.createdAt.length;
     const ids = split(ops.ids);
     const dataKeys = ids.map((id): [string, ArrayBuffer] => [space, id.buffer]);
@@ -100,7 +110,7 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
       const writes: Promise<unknown>[] = [];
       let start = 0;
       for (let i = 0; i < n; i++) {
-        const end = ops.data.ends[i] as number;
+        const end = incoming.data.ends[i] as number;
         const id = ids[i] as Uint8Array<ArrayBuffer>;
         const hex = toHex(id);
         // The first copy wins: an op already stored, or earlier in this call, keeps its times.
@@ -118,7 +128,7 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
           };
           writes.push(opStore.put(record, opKey(record)));
           // A copy of exactly the op's bytes: a view would store the whole packed buffer.
-          writes.push(opData.put(ops.data.bytes.slice(start, end), dataKeys[i]));
+          writes.push(opData.put(incoming.data.bytes.slice(start, end), dataKeys[i]));
         }
         start = end;
       }
@@ -129,6 +139,7 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
     await this.feed.track(write, (notice, stored) => {
       if (stored > 0) notice.opSpaces.add(space);
     });
+    return this.mark(ops.ids, packedBuffers(ops.ids));
   }
 
   async retrieveOpHashesInTimeSlice(
@@ -258,6 +269,20 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
 }
 
 /** Copies each packed value into its own buffer: IndexedDB keys and values need whole buffers. */
+/** Decodes ops of the default format (see decodeDefaultOp); throws at the first bad one. */
+function decodeAll(data: PackedBytes): NonNullable<IncomingOps['decoded']> {
+  const ops = unpackBytes(data);
+  const createdAt = new Float64Array(ops.length);
+  const sizes = new Float64Array(ops.length);
+  const ids = ops.map((op, i) => {
+    const d = decodeDefaultOp(op);
+    createdAt[i] = d.createdAt;
+    sizes[i] = d.size;
+    return d.opId;
+  });
+  return { ids: packBytes(ids), createdAt, sizes };
+}
+
 function split(packed: PackedBytes): Array<Uint8Array<ArrayBuffer>> {
   const out = new Array<Uint8Array<ArrayBuffer>>(packed.ends.length);
   let start = 0;
