@@ -12,7 +12,9 @@ export interface MetaOp {
 /** Options of {@link OpStore}. */
 export interface OpStoreOptions {
   /** Extracts an op's id and creation time (microseconds since the epoch) from its bytes.
-   *  Default: kitsune2's test op format. May throw for undecodable bytes. */
+   *  Default: kitsune2's test op format, decoded by the engine (in its worker, with the worker
+   *  engine). A function given here runs on the calling thread: a function cannot cross to a
+   *  worker. May throw for undecodable bytes. */
   decodeOp?: (op: Uint8Array) => { opId: Uint8Array; createdAt: number };
 }
 
