@@ -1,3 +1,4 @@
+import { STORAGE_KEY, type StorageRecord } from './storage-record.js';
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
 import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreName } from './schema.js';
@@ -17,11 +18,6 @@ export const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
 /** The connection each open database belongs to, for {@link runIn}'s failures. */
 const OWNERS = new WeakMap<LarderDatabase, Connection>();
 
-/** The meta record that names a database: made when it is created, a tombstone once cleared. */
-export const STORAGE_KEY = 'storage';
-
-/** The value of the {@link STORAGE_KEY} record. */
-export type StorageRecord = { id: string; createdAt: number } | { deleted: true };
 
 /** How a {@link Connection} guards against a database that was lost. */
 export interface ConnectionOptions {

@@ -1,5 +1,5 @@
 import { StoreError } from '../store-error.js';
-import { STORAGE_KEY, type StorageRecord } from './connection.js';
+import { STORAGE_KEY, type StorageRecord } from './storage-record.js';
 import { STORES } from './schema.js';
 
 /** How long {@link deleteDatabase} waits for other connections to let go before it gives up. */

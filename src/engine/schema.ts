@@ -1,7 +1,7 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction } from 'idb';
 import type { DecodedEntry } from '../contracts/log-tracker.js';
 import type { ChangeChunk } from './change-chunks.js';
-import type { StorageRecord } from './connection.js';
+import type { StorageRecord } from './storage-record.js';
 import type { StoredCheckpoint } from './log-state-engine.js';
 import type { OpKey, OpRecord } from './op-record.js';
 import type { KeyRecord, SealedBytes } from './record-checksums.js';
