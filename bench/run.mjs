@@ -127,7 +127,8 @@ function cacheHashedAssets() {
     name: 'bench-cache-hashed-assets',
     configurePreviewServer(server) {
       server.middlewares.use((req, res, next) => {
-        if (req.url?.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        if (req.url?.includes('/assets/'))
+          res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
         next();
       });
     },

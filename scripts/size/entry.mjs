@@ -5,4 +5,5 @@ import { deleteStore, openStore } from '../../src/index.ts';
 
 const store = await openStore('app');
 console.log(await store.persister('doc').getChanges());
-document.querySelector('#reset')?.addEventListener('click', () => deleteStore('app'));
+/** A reset button's handler. */
+export const reset = () => deleteStore('app');

@@ -18,7 +18,6 @@ export const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
 /** The connection each open database belongs to, for {@link runIn}'s failures. */
 const OWNERS = new WeakMap<LarderDatabase, Connection>();
 
-
 /** How a {@link Connection} guards against a database that was lost. */
 export interface ConnectionOptions {
   /** The storage id the database must have (the app's or the client's marker). */
