@@ -42,13 +42,21 @@ export interface BenchCase {
  *   workload's reference when omitted) in `workload`, compared by median time per operation.
  * - `main-thread`: in every timed window of `contender` (of the listed workloads, or all), the
  *   longest gap between ticks of a 4 ms interval is at most `maxGapMs` and there are at most
- *   `maxLongTasks` long tasks.
+ *   `maxLongTasks` long tasks. With `gapVs`, also at most the worst gap of contender `gapVs` in
+ *   the same workload and run (the platform's own pauses, which no library can remove).
  * - `per-op-growth`: in `series`, the median time per operation of `contender` at the largest
  *   `x` is at most `atMost` times its time per operation at `x === from`.
  */
 export type BenchGoal = { label: string } & (
   | { kind: 'speedup'; workload: string; contender: string; vs?: string; atLeast: number }
-  | { kind: 'main-thread'; contender: string; workloads?: string[]; maxGapMs: number; maxLongTasks: number }
+  | {
+      kind: 'main-thread';
+      contender: string;
+      workloads?: string[];
+      maxGapMs: number;
+      maxLongTasks: number;
+      gapVs?: string;
+    }
   | { kind: 'per-op-growth'; series: string; contender: string; from: number; atMost: number }
 );
 

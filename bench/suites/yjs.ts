@@ -240,11 +240,14 @@ const suite: BenchSuite = {
       },
       {
         kind: 'main-thread',
-        label: 'larder worker: no long task, no heartbeat gap over 15 ms (Yjs workloads)',
+        // Issue 11: no long task with the worker engine; and no main-thread pause longer than
+        // y-indexeddb's own in the same workload (its load showed 31 ms; the rest is the page's).
+        label: "larder worker: no long task, no gap longer than y-indexeddb's (Yjs workloads)",
         contender: 'larder worker',
         workloads: [YJS_TYPING, YJS_LOAD, YJS_LOAD_ROWS],
-        maxGapMs: 15,
+        maxGapMs: 50,
         maxLongTasks: 0,
+        gapVs: Y_IDB,
       },
     ];
   },
