@@ -139,3 +139,26 @@ test('crc32Of of random strings matches TextEncoder and zlib', () => {
     expect(crc32Of([s])).toBe(zlibCrc32(new TextEncoder().encode(s)));
   }
 });
+
+// Bytes go eight at a time ("slicing by 8") with the rest one by one: every length around a
+// multiple of eight, and a large buffer fed in pieces that split the eight-byte steps, must give
+// zlib's CRC.
+test('crc32Of and Crc32 match zlib at every length from 0 to 80 and on 1 MB fed in odd pieces', () => {
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const random = (n: number) => Uint8Array.from({ length: n }, () => next() & 0xff);
+  for (let n = 0; n <= 80; n++) {
+    const bytes = random(n);
+    expect(crc32Of([bytes])).toBe(zlibCrc32(bytes));
+  }
+  const big = random(1 << 20);
+  const crc = new Crc32();
+  const parts: Uint8Array[] = [];
+  for (let at = 0, step = 1; at < big.length; at += step, step = (step * 7 + 3) % 4099) {
+    parts.push(big.subarray(at, at + step));
+    crc.update(big.subarray(at, at + step));
+  }
+  const expected = zlibCrc32(big);
+  expect(crc32Of(parts)).toBe(expected);
+  expect(crc.value).toBe(expected.toString(16).padStart(8, '0'));
+});
