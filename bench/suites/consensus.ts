@@ -128,6 +128,13 @@ const suite: BenchSuite = {
         contender: 'larder worker',
         atLeast: 0.8,
       },
+      {
+        kind: 'speedup',
+        label: 'compareAndSet: larder worker ≥ 0.95× raw IndexedDB (issue 16)',
+        workload: CAS,
+        contender: 'larder worker',
+        atLeast: 0.95,
+      },
     ];
   },
 };

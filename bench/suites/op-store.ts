@@ -1,4 +1,5 @@
 import { deleteStore, openStore, type OpStore, type Store } from '../../src/index.js';
+import { deleteDatabase, done, openDatabase } from '../contenders/idb-util.js';
 import type { BenchCase, BenchGoal, BenchOptions, BenchSuite } from '../suite.js';
 
 /** The series, by the names the report shows. */
@@ -167,6 +168,41 @@ function processCase(engine: 'worker' | 'inline', n: number, newOps: number): Be
   };
 }
 
+const RAW_PUT = 'raw IndexedDB put';
+
+/**
+ * What issue 16 measures `processIncomingOps` against: the same `newOps` op bytes put by hand,
+ * keyed by their ids, in one relaxed transaction, into a database of its own. It stores no
+ * times, no index entries and checks for no duplicates, so it is the floor, not a peer.
+ */
+function rawProcessCase(n: number, newOps: number): BenchCase {
+  const name = `bench-op-raw-put-${n}`;
+  let db: IDBDatabase | undefined;
+  let batch: Array<{ op: Uint8Array; id: Uint8Array }> = [];
+  return {
+    workload: `process ${count(newOps)} ops (${count(n)} stored)`,
+    contender: RAW_PUT,
+    async setup() {
+      await deleteDatabase(name);
+      db = await openDatabase(name, (d) => d.createObjectStore('ops'));
+      batch = makeOps(Math.random, newOps, BASE_US + DAY_US);
+    },
+    async run() {
+      const tx = (db as IDBDatabase).transaction('ops', 'readwrite', { durability: 'relaxed' });
+      const store = tx.objectStore('ops');
+      for (const { op, id } of batch) store.put(op, id.buffer as ArrayBuffer);
+      await done(tx);
+      return batch.length;
+    },
+    async teardown() {
+      db?.close();
+      db = undefined;
+      batch = [];
+      await deleteDatabase(name);
+    },
+  };
+}
+
 const suite: BenchSuite = {
   name: 'op-store',
 
@@ -178,7 +214,10 @@ const suite: BenchSuite = {
     // process cases (and their reseeding) come after the queries rather than between them.
     return [
       ...counts.flatMap((n) => engines.map((e) => sliceCase(e, n, s.sliceOps))),
-      ...counts.flatMap((n) => engines.map((e) => processCase(e, n, s.newOps))),
+      ...counts.flatMap((n) => [
+        ...engines.map((e) => processCase(e, n, s.newOps)),
+        rawProcessCase(n, s.newOps),
+      ]),
     ];
   },
 
@@ -192,6 +231,15 @@ const suite: BenchSuite = {
         contender: 'larder worker',
         from: s.opsSmall,
         atMost: 1.5,
+      },
+      {
+        // Issue 16: at most 2x the raw put, so at least 0.5x its speed.
+        kind: 'speedup',
+        label: `process ${count(s.newOps)} ops with ${count(s.opsLarge)} stored: larder worker ≤ 2× a raw put of them (issue 16)`,
+        workload: `process ${count(s.newOps)} ops (${count(s.opsLarge)} stored)`,
+        contender: 'larder worker',
+        vs: RAW_PUT,
+        atLeast: 0.5,
       },
     ];
   },
