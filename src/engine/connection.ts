@@ -18,6 +18,23 @@ export const MAX_GET_ALL_COUNT = 2 ** 32 - 1;
 /** The connection each open database belongs to, for {@link runIn}'s failures. */
 const OWNERS = new WeakMap<LarderDatabase, Connection>();
 
+/** The read transactions still running on each database (see {@link runIn}). */
+const READS = new WeakMap<LarderDatabase, Set<Promise<unknown>>>();
+
+function trackRead(db: LarderDatabase, done: Promise<unknown>): void {
+  let reads = READS.get(db);
+  if (reads === undefined) READS.set(db, (reads = new Set()));
+  const running = reads;
+  const settled = done.catch(() => undefined);
+  running.add(settled);
+  void settled.then(() => running.delete(settled));
+}
+
+/** Resolves once the read transactions running on `db` have finished. */
+function readsOf(db: LarderDatabase): Promise<unknown> {
+  return Promise.all(READS.get(db) ?? []);
+}
+
 /** How a {@link Connection} guards against a database that was lost. */
 export interface ConnectionOptions {
   /** The storage id the database must have (the app's or the client's marker). */
@@ -336,7 +353,9 @@ export class Connection {
     this.#db = undefined;
     this.#current = undefined;
     const db = await pending?.catch(() => undefined);
-    db?.close();
+    if (db === undefined) return;
+    await readsOf(db);
+    db.close();
   }
 }
 
@@ -346,7 +365,9 @@ function newStorageId(): string {
 }
 
 /**
- * Runs `fn` in one transaction on an open database and settles when the transaction does.
+ * Runs `fn` in one transaction on an open database. A read-write one settles when the
+ * transaction does; a read-only one as soon as `fn`'s requests have (its transaction is
+ * tracked, and {@link Connection.close} waits for it).
  *
  * @param db - the open database.
  * @param stores - the transaction's scope.
@@ -373,8 +394,15 @@ export async function runIn<T, Mode extends IDBTransactionMode>(
       done.catch(() => undefined);
       throw e;
     }
-    const [result] = await Promise.all([pending, done]);
-    return result;
+    if (mode !== 'readonly') {
+      const [result] = await Promise.all([pending, done]);
+      return result;
+    }
+    // A read answers once its requests succeeded, not a commit later: nothing of it can be
+    // undone. close() waits for the transaction (see readsOf), so that a deleteStore() right
+    // after close() finds no connection still open.
+    trackRead(db, done);
+    return await pending;
   } catch (e) {
     if (tx === undefined) throw toStoreError(e);
     try {
