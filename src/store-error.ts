@@ -92,6 +92,11 @@ const BY_DOM_NAME: Readonly<Record<string, StoreErrorCode>> = {
   VersionError: 'blocked',
 };
 
+/** Throws `invalid-argument` with `message`: bad input, nothing changed. */
+export function invalid(message: string): never {
+  throw new StoreError('invalid-argument', message);
+}
+
 /**
  * Translates anything thrown by the platform into a {@link StoreError}, once, by
  * `DOMException.name`; a `StoreError` passes through unchanged.

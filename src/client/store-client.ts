@@ -1,4 +1,3 @@
-import { runBeforeFlush } from './before-flush.js';
 import type { Consensus } from '../contracts/consensus.js';
 import type { KeySpace } from '../contracts/key-space.js';
 import type { LogStatePersistence } from '../contracts/log-state.js';
@@ -15,6 +14,7 @@ import type { EngineApi } from '../engine/engine-api.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import type { EngineEvent } from '../protocol.js';
 import { fromWireError, StoreError, toStoreError } from '../store-error.js';
+import { runBeforeFlush } from './before-flush.js';
 import { createBatchClient } from './batch-client.js';
 import { ChangeFeedClient } from './change-feed-client.js';
 import type { HeldLeaseClient } from './held-lease.js';

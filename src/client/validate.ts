@@ -1,12 +1,9 @@
-import { StoreError } from '../store-error.js';
+import { invalid, StoreError } from '../store-error.js';
+
+export { invalid };
 
 /** The largest value of a u64/i64 counter that the upstream contracts allow: `i64::MAX`. */
 export const MAX_U63 = 2n ** 63n - 1n;
-
-/** Throws `invalid-argument` with `message`. */
-export function invalid(message: string): never {
-  throw new StoreError('invalid-argument', message);
-}
 
 /**
  * How a rejected value reads in an error message: strings quoted (so that `'1'` is not taken for

@@ -1,7 +1,7 @@
-import { STORAGE_KEY, type StorageRecord } from './storage-record.js';
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
 import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreName } from './schema.js';
+import { STORAGE_KEY, type StorageRecord } from './storage-record.js';
 
 /**
  * How a lost store's error says that its database was deleted while it was open: a larder

@@ -1,8 +1,4 @@
-import { StoreError } from '../store-error.js';
-
-function invalid(message: string): never {
-  throw new StoreError('invalid-argument', message);
-}
+import { invalid } from '../store-error.js';
 
 /** What the op store needs to know of an op besides its bytes. */
 export interface DecodedOp {
@@ -19,10 +15,10 @@ const ID_LENGTH = 32;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes an op of kitsune2's test op format (the engine does, so that parsing 1,000 ops runs
- * where the engine runs, off the page's main thread with the worker engine): UTF-8 JSON `{"created_at": <µs>, "op_data":
+ * Decodes an op of kitsune2's test op format: UTF-8 JSON `{"created_at": <µs>, "op_data":
  * [bytes…]}`. Its id is the first 32 bytes of `op_data`, zero-padded to 32; its size is
- * `op_data.length`.
+ * `op_data.length`. The engine decodes them, so that parsing 1,000 ops runs where it runs: off
+ * the page's main thread with the worker engine.
  *
  * @param op - the op's bytes, only read.
  * @returns the op's id (a fresh array), creation time and size.

@@ -268,7 +268,6 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
   }
 }
 
-/** Copies each packed value into its own buffer: IndexedDB keys and values need whole buffers. */
 /** Decodes ops of the default format (see decodeDefaultOp); throws at the first bad one. */
 function decodeAll(data: PackedBytes): NonNullable<IncomingOps['decoded']> {
   const ops = unpackBytes(data);
@@ -283,6 +282,7 @@ function decodeAll(data: PackedBytes): NonNullable<IncomingOps['decoded']> {
   return { ids: packBytes(ids), createdAt, sizes };
 }
 
+/** Copies each packed value into its own buffer: IndexedDB keys and values need whole buffers. */
 function split(packed: PackedBytes): Array<Uint8Array<ArrayBuffer>> {
   const out = new Array<Uint8Array<ArrayBuffer>>(packed.ends.length);
   let start = 0;

@@ -1,4 +1,4 @@
-import { StoreError } from '../store-error.js';
+import { invalid, StoreError } from '../store-error.js';
 
 /**
  * The bytes of y-indexeddb's custom metadata. y-indexeddb keeps `set(key, value)` in an object
@@ -25,10 +25,6 @@ const TYPED_ARRAYS = {
   BigUint64Array,
   DataView,
 } as const;
-
-function invalid(message: string): never {
-  throw new StoreError('invalid-argument', message);
-}
 
 function toBase64(bytes: Uint8Array): string {
   let s = '';
