@@ -112,13 +112,7 @@ for (const engine of ENGINES) {
         async ({ name, engine }) => {
           const { Y, larder, larderYjs, yjsKit } = window;
           // A write-behind that never commits on its own: only the provider's commits do.
-          const store = await larder.openStore(name, {
-            engine,
-            writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
-          });
-          const doc = new Y.Doc();
-          const explicit = new larderYjs.LarderPersistence('explicit', doc, { store, storeDelayMs: 600_000 });
-          await explicit.whenSynced;
+          const { store, doc, provider: explicit } = await yjsKit.openHeld(name, 'explicit', engine);
           yjsKit.type(doc, 'abc');
           const pendingBefore = await yjsKit.untilHandedOver(store);
           await explicit.whenStored();
@@ -161,15 +155,9 @@ for (const engine of ENGINES) {
     }) => {
       const result = await page.evaluate(
         async ({ name, engine }) => {
-          const { Y, larder, larderYjs, yjsKit } = window;
+          const { Y, larderYjs, yjsKit } = window;
           // Neither the store nor the provider commits on its own: only store.flush() can.
-          const store = await larder.openStore(name, {
-            engine,
-            writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
-          });
-          const doc = new Y.Doc();
-          const provider = new larderYjs.LarderPersistence('held', doc, { store, storeDelayMs: 600_000 });
-          await provider.whenSynced;
+          const { store, doc, provider } = await yjsKit.openHeld(name, 'held', engine);
           yjsKit.type(doc, 'hello');
           await store.flush();
           const pendingAfterFlush = (await store.stats()).pendingBytes;

@@ -3,8 +3,26 @@
  * it types, kept here so that every spec reads and types the same way.
  */
 import * as Y from 'yjs';
-import type { Store } from '../../src/index.js';
+import { openStore, type Store } from '../../src/index.js';
+import { LarderPersistence } from '../../src/yjs/index.js';
 import { sendAllWaiting } from '../../src/yjs/update-sender.js';
+
+/**
+ * Opens store `name` and a synced provider of document `docName` on it, neither of which
+ * commits on its own (write-behind and 'stored' delays of ten minutes): only an explicit commit
+ * (`whenStored()`, `store.flush()`, a hide) saves what is typed.
+ */
+export async function openHeld(
+  name: string,
+  docName: string,
+  engine: 'worker' | 'inline' = 'worker',
+): Promise<{ store: Store; doc: Y.Doc; provider: LarderPersistence }> {
+  const store = await openStore(name, { engine, writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 } });
+  const doc = new Y.Doc();
+  const provider = new LarderPersistence(docName, doc, { store, storeDelayMs: 600_000 });
+  await provider.whenSynced;
+  return { store, doc, provider };
+}
 
 /** Every entry of the key space `space`, as `key=bytes` lines in key order. */
 export async function snapshot(store: Store, space = 'yjs'): Promise<string[]> {

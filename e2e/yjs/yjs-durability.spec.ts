@@ -71,13 +71,8 @@ test.describe('Yjs updates across a SIGKILL of the browser', () => {
     await openYjsHarness(page, baseURL);
     const pending = await page.evaluate(
       async ({ name, text }) => {
-        const { Y, larder, larderYjs, yjsKit } = window;
-        const store = await larder.openStore(name, {
-          writeBehind: { maxDelayMs: 600_000, maxBytes: 1 << 30 },
-        });
-        const doc = new Y.Doc();
-        const provider = new larderYjs.LarderPersistence('doc', doc, { store, storeDelayMs: 600_000 });
-        await provider.whenSynced;
+        const { yjsKit } = window;
+        const { store, doc } = await yjsKit.openHeld(name, 'doc');
         yjsKit.type(doc, text);
         // The title tells the test, over HTTP and without attaching, that the page was hidden
         // and then that nothing is left unsaved (as e2e/durability.spec.ts does).
