@@ -40,13 +40,14 @@ function nextTask(): Promise<void> {
 
 /**
  * Types `count` characters at the end of the doc's text, one Yjs transaction (so one update,
- * stored by the provider as it happens) per character, each in its own task.
+ * stored by the provider as it happens) per character, awaiting `between` after each: by
+ * default a new task.
  */
-async function type(doc: Y.Doc, count: number): Promise<void> {
+async function type(doc: Y.Doc, count: number, between: () => Promise<void> = nextTask): Promise<void> {
   const text = doc.getText('t');
   for (let i = 0; i < count; i++) {
     text.insert(i, String.fromCharCode(97 + (i % 26)));
-    await nextTask();
+    await between();
   }
 }
 
@@ -184,14 +185,8 @@ function loadCase(contender: YjsContender, updates: number, rowPerUpdate: boolea
     async setup() {
       await contender.remove(db);
       const writer = await contender.open(db, { compact: false });
-      if (rowPerUpdate) {
-        const text = writer.doc.getText('t');
-        // Quickly: y-indexeddb's trim timer (1 s after its latest update) must not fire before close.
-        for (let i = 0; i < updates; i++) {
-          text.insert(i, String.fromCharCode(97 + (i % 26)));
-          await writer.handedOver();
-        }
-      } else await type(writer.doc, updates);
+      // Quickly: y-indexeddb's trim timer (1 s after its latest update) must not fire before close.
+      await type(writer.doc, updates, rowPerUpdate ? () => writer.handedOver() : nextTask);
       await writer.committed();
       await writer.close();
     },
