@@ -125,6 +125,11 @@ function sliceCase(engine: 'worker' | 'inline', n: number, sliceOps: number): Be
   };
 }
 
+/** The name of the workload that processes `newOps` ops into a store of `n`. */
+function processWorkload(newOps: number, n: number): string {
+  return `process ${count(newOps)} ops (${count(n)} stored)`;
+}
+
 /** `newOps` ops not stored yet, processed in one call into a store of about `n` ops. */
 function processCase(engine: 'worker' | 'inline', n: number, newOps: number): BenchCase {
   const name = dbName('process', n);
@@ -132,7 +137,7 @@ function processCase(engine: 'worker' | 'inline', n: number, newOps: number): Be
   let opStore: OpStore | undefined;
   let batch: Uint8Array[] = [];
   return {
-    workload: `process ${count(newOps)} ops (${count(n)} stored)`,
+    workload: processWorkload(newOps, n),
     contender: `larder ${engine}`,
     reference: engine === 'worker',
     series: { name: PROCESS, x: n },
@@ -180,7 +185,7 @@ function rawProcessCase(n: number, newOps: number): BenchCase {
   let db: IDBDatabase | undefined;
   let batch: Array<{ op: Uint8Array; id: Uint8Array }> = [];
   return {
-    workload: `process ${count(newOps)} ops (${count(n)} stored)`,
+    workload: processWorkload(newOps, n),
     contender: RAW_PUT,
     async setup() {
       await deleteDatabase(name);
@@ -236,7 +241,7 @@ const suite: BenchSuite = {
         // Issue 16: at most 2x the raw put, so at least 0.5x its speed.
         kind: 'speedup',
         label: `process ${count(s.newOps)} ops with ${count(s.opsLarge)} stored: larder worker ≤ 2× a raw put of them (issue 16)`,
-        workload: `process ${count(s.newOps)} ops (${count(s.opsLarge)} stored)`,
+        workload: processWorkload(s.newOps, s.opsLarge),
         contender: 'larder worker',
         vs: RAW_PUT,
         atLeast: 0.5,
