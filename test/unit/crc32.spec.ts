@@ -162,3 +162,25 @@ test('crc32Of and Crc32 match zlib at every length from 0 to 80 and on 1 MB fed 
   expect(crc32Of(parts)).toBe(expected);
   expect(crc.value).toBe(expected.toString(16).padStart(8, '0'));
 });
+
+// From 64 bytes on, bytes are read as 32-bit words through a Uint32Array view, which must start
+// on a word boundary of the buffer: a view may start anywhere, so the bytes before the first
+// boundary, the words, and the bytes after the last whole pair of words must all be fed, once.
+test('crc32Of matches zlib for views that start at every offset within a word, at lengths around 64', () => {
+  const parent = pseudoRandom(4096, 5);
+  const wrong: string[] = [];
+  for (let offset = 0; offset < 8; offset++) {
+    for (const length of [63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 127, 128, 129, 1000, 4000]) {
+      const view = parent.subarray(offset, offset + length);
+      if (crc32Of([view]) !== zlibCrc32(view)) wrong.push(`${offset}+${length}`);
+    }
+  }
+  expect(wrong).toEqual([]);
+});
+
+test('crc32Of checksums a view of a SharedArrayBuffer as zlib does', () => {
+  const shared = new Uint8Array(new SharedArrayBuffer(300));
+  shared.set(pseudoRandom(300, 13));
+  const view = shared.subarray(3, 290);
+  expect(crc32Of([view])).toBe(zlibCrc32(Uint8Array.from(view)));
+});
