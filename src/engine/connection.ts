@@ -1,4 +1,4 @@
-import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
+import { openDB, unwrap, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction } from 'idb';
 import { StoreError, toStoreError } from '../store-error.js';
 import { SCHEMA_VERSION, STORES, upgradeSchema, type LarderSchema, type StoreName } from './schema.js';
 import { STORAGE_KEY, type StorageRecord } from './storage-record.js';
@@ -357,6 +357,32 @@ export class Connection {
     await readsOf(db);
     db.close();
   }
+}
+
+/**
+ * Adds `value` under `key` unless the store holds the key already: one request where a read and
+ * a write took two (for 1,000 ops, the reads alone took 25 ms of a 140 ms commit here). The
+ * ConstraintError of a key already there is kept from aborting the transaction
+ * (`preventDefault`) and from reaching the transaction's listeners (`stopPropagation`: idb's
+ * `done` would reject on it); any other failure aborts the transaction as usual.
+ *
+ * @returns true when it was added, false when the key was there.
+ */
+export function addUnlessPresent<Name extends StoreName>(
+  store: IDBPObjectStore<LarderSchema, StoreName[], Name, 'readwrite'>,
+  value: LarderSchema[Name]['value'],
+  key: LarderSchema[Name]['key'],
+): Promise<boolean> {
+  const request = (unwrap(store) as IDBObjectStore).add(value, key as IDBValidKey);
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(true);
+    request.onerror = (event) => {
+      if (request.error?.name !== 'ConstraintError') return reject(request.error);
+      event.preventDefault();
+      event.stopPropagation();
+      resolve(false);
+    };
+  });
 }
 
 /** A random id for a new database. */

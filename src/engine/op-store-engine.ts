@@ -2,7 +2,7 @@ import type { DhtArc } from '../contracts/op-store.js';
 import { arcContains, opIdLoc } from '../op-location.js';
 import { packBytes, packedBuffers, unpackBytes, type PackedBytes } from '../packed-bytes.js';
 import type { ChangeFeed } from './change-feed.js';
-import type { Connection } from './connection.js';
+import { addUnlessPresent, type Connection } from './connection.js';
 import { earliestInArc } from './earliest-in-arc.js';
 import { repairKey } from './key-repair.js';
 import { opKey, type OpRecord } from './op-record.js';
@@ -97,44 +97,56 @@ export class OpStoreEngine extends EnginePart implements OpStoreEngineApi {
       const opStore = tx.objectStore(STORES.ops);
       const opData = tx.objectStore(STORES.opData);
       const meta = tx.objectStore(STORES.meta);
+      // The first copy wins: an op stored already keeps its times, and so does the earlier of
+      // two copies in this call (the later one is not sent). Each op's bytes are added unless
+      // its id is stored: one request per op, where a read and then a write took two.
+      const seen = new Set<string>();
+      const adds: Array<Promise<boolean> | false> = [];
+      let start = 0;
+      for (let i = 0; i < n; i++) {
+        const end = incoming.data.ends[i] as number;
+        const hex = toHex(ids[i] as Uint8Array);
+        const first = !seen.has(hex);
+        seen.add(hex);
+        // A copy of exactly the op's bytes: a view would store the whole packed buffer.
+        adds.push(
+          first &&
+            addUnlessPresent(
+              opData,
+              incoming.data.bytes.slice(start, end),
+              dataKeys[i] as [string, ArrayBuffer],
+            ),
+        );
+        start = end;
+      }
       // The clock's high-water mark is read in the writing transaction, which IndexedDB runs
       // alone against every other writer of these stores, other tabs included.
-      const [stored, last] = await Promise.all([
-        Promise.all(dataKeys.map((k) => opData.getKey(k))),
+      const [added, last] = await Promise.all([
+        Promise.all(adds),
         // `meta` holds a value type per key (see LarderSchema): this key holds the op clock.
         meta.get(OP_CLOCK_KEY) as Promise<number | undefined>,
       ]);
       const now = nowMicros();
       let clock = last;
-      const seen = new Set<string>();
+      let stored = 0;
       const writes: Promise<unknown>[] = [];
-      let start = 0;
       for (let i = 0; i < n; i++) {
-        const end = incoming.data.ends[i] as number;
-        const id = ids[i] as Uint8Array<ArrayBuffer>;
-        const hex = toHex(id);
-        // The first copy wins: an op already stored, or earlier in this call, keeps its times.
-        if (stored[i] === undefined && !seen.has(hex)) {
-          seen.add(hex);
-          clock = opClockNext(clock, now);
-          const createdAt = ops.createdAt[i] as number;
-          const record: OpRecord = {
-            space,
-            id: id.buffer,
-            loc: opIdLoc(id),
-            createdAt,
-            storedAt: clock,
-            size: ops.sizes[i] as number,
-          };
-          writes.push(opStore.put(record, opKey(record)));
-          // A copy of exactly the op's bytes: a view would store the whole packed buffer.
-          writes.push(opData.put(incoming.data.bytes.slice(start, end), dataKeys[i]));
-        }
-        start = end;
+        if (added[i] !== true) continue;
+        stored += 1;
+        clock = opClockNext(clock, now);
+        const record: OpRecord = {
+          space,
+          id: (ids[i] as Uint8Array<ArrayBuffer>).buffer,
+          loc: opIdLoc(ids[i] as Uint8Array),
+          createdAt: ops.createdAt[i] as number,
+          storedAt: clock,
+          size: ops.sizes[i] as number,
+        };
+        writes.push(opStore.put(record, opKey(record)));
       }
       if (clock !== undefined && clock !== last) writes.push(meta.put(clock, OP_CLOCK_KEY));
       await Promise.all(writes);
-      return seen.size;
+      return stored;
     });
     await this.feed.track(write, (notice, stored) => {
       if (stored > 0) notice.opSpaces.add(space);

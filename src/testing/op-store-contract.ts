@@ -106,6 +106,39 @@ export const opStoreCases: readonly ContractCase[] = [
     },
   },
   {
+    title: 'a call that repeats stored ops among new ones stores the new ones, each once, in order',
+    async run({ open }) {
+      const store = await open();
+      const ops = store.opStore('space');
+      const s1 = op(idAt(1, 1), 1000, 1);
+      const s2 = op(idAt(2, 2), 2000, 2);
+      await ops.processIncomingOps([s1, s2]);
+      const n3 = op(idAt(3, 3), 3000, 3);
+      const n4 = op(idAt(4, 4), 4000, 4);
+      const n5 = op(idAt(5, 5), 5000, 5);
+      // Stored ops first, between and last, and a new op twice: a repeat must neither fail the
+      // call nor keep the ops around it from being stored.
+      const processed = await ops.processIncomingOps([s1, n3, s2, n4, n3, n5, s1]);
+      const [paged] = await ops.retrieveOpIdsBounded(FULL, 0, 1_000_000);
+      const retrieved = await ops.retrieveOps([idAt(3, 3), idAt(4, 4), idAt(5, 5), idAt(1, 1)]);
+      checkEqual(
+        processed.map(hex),
+        [idAt(1, 1), idAt(3, 3), idAt(2, 2), idAt(4, 4), idAt(3, 3), idAt(5, 5), idAt(1, 1)].map(hex),
+        'the ids of every op passed, repeats included',
+      );
+      checkEqual(
+        paged.map(hex),
+        [idAt(1, 1), idAt(2, 2), idAt(3, 3), idAt(4, 4), idAt(5, 5)].map(hex),
+        'every op stored once, paged in the order first stored',
+      );
+      checkEqual(
+        retrieved.map((m) => hex(m.opData)),
+        [n3, n4, n5, s1].map(hex),
+        'the bytes of each op as first processed',
+      );
+    },
+  },
+  {
     title: 'a custom decodeOp decodes ops and sizes them by byte length',
     async run({ open }) {
       const store = await open();
