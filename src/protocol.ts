@@ -4,7 +4,8 @@
  *
  * @remarks
  * Calls go client → engine as Comlink calls on {@link EngineHost} and the {@link EngineApi} it
- * returns. Events go engine → client through the {@link EngineListener} passed to `open`.
+ * returns. Events go engine → client as {@link EngineEvent} messages on the port passed to
+ * `open`, one way: nothing answers them (an inline engine calls an {@link EngineListener}).
  * Errors cross as {@link WireError}: Comlink's own "throw" handler would drop `code` and `cause`.
  */
 import type { CorruptRecord } from './contracts/store.js';
@@ -38,7 +39,7 @@ export type EngineEvent =
   /** A stored record failed its check on read and was moved to the quarantine. */
   | { type: 'corruption'; record: CorruptRecord };
 
-/** Receives an engine's events; across a worker, a Comlink proxy of the client's function. */
+/** Receives an engine's events: the client's function inline; across a worker, see {@link EngineHost.open}. */
 export type EngineListener = (event: EngineEvent) => void;
 
 /** What opening a store's engine needs besides its name. */
@@ -93,6 +94,11 @@ export interface EngineHost {
   /**
    * Creates the engine of the store `name` (its `open()` then opens the database), once the
    * engine holds `request.lifeLock`.
+   *
+   * @param events - the port the engine posts each {@link EngineEvent} on, transferred. One
+   *   way, not a Comlink proxy of a listener: a proxy call posts an answer back for every
+   *   event (a commit's, ~100 per second under steady writes), each waking the worker, and
+   *   once the client has gone its calls wait for an answer forever.
    */
-  open(name: string, request: OpenRequest, listener: EngineListener): Promise<EngineApi>;
+  open(name: string, request: OpenRequest, events: MessagePort): Promise<EngineApi>;
 }

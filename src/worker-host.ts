@@ -1,7 +1,7 @@
 import { expose, proxy, transfer, type Endpoint } from 'comlink';
 import { installStoreErrorTransfer } from './client/worker-transport.js';
 import { Engine } from './engine/engine.js';
-import type { EngineApi, EngineHost, EngineListener, OpenRequest } from './protocol.js';
+import type { EngineApi, EngineEvent, EngineHost, OpenRequest } from './protocol.js';
 
 /**
  * Serves larder engines to the other side of `endpoint`: the body of the kit's worker entry,
@@ -18,12 +18,9 @@ import type { EngineApi, EngineHost, EngineListener, OpenRequest } from './proto
 export function serveEngine(endpoint: Endpoint): void {
   installStoreErrorTransfer();
   const host: EngineHost = {
-    async open(name: string, request: OpenRequest, listener: EngineListener): Promise<EngineApi> {
-      // The listener is a Comlink proxy: calling it posts a message and returns a promise that
-      // never settles once the client has gone; nothing waits for it.
-      const engine = new Engine(name, request, transfer, (event) => {
-        void Promise.resolve(listener(event)).catch(() => undefined);
-      });
+    async open(name: string, request: OpenRequest, events: MessagePort): Promise<EngineApi> {
+      // Posted to a client that has gone, an event is dropped.
+      const engine = new Engine(name, request, transfer, (event: EngineEvent) => events.postMessage(event));
       // Opened now rather than on the client's open() call, a round trip later: the database
       // opens while the life lock is taken and the answer travels. open() then finds it open,
       // or opening; a failure here is the one that call reports.

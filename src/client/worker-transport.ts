@@ -1,5 +1,5 @@
-import { proxy, releaseProxy, transfer, transferHandlers, wrap, type Endpoint, type Remote } from 'comlink';
-import type { EngineApi, EngineHost, EngineListener, OpenRequest, WireError } from '../protocol.js';
+import { releaseProxy, transfer, transferHandlers, wrap, type Endpoint, type Remote } from 'comlink';
+import type { EngineApi, EngineEvent, EngineHost, EngineListener, OpenRequest, WireError } from '../protocol.js';
 import { databaseName } from '../engine/database-name.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import { fromWireError, isStoreErrorCode, StoreError, toStoreError, toWireError } from '../store-error.js';
@@ -107,8 +107,13 @@ export async function openRemoteEngine(
   const host = owned === undefined ? callerHost(options.endpoint as Endpoint) : wrap<EngineHost>(owned);
   // Releasing a host sends Comlink's RELEASE, which stops the other side from serving at all:
   // right for the kit's own worker (terminated anyway), wrong for a caller's shared endpoint.
+  // The engine's events, one way (see EngineHost.open).
+  const events = new MessageChannel();
+  events.port1.onmessage = (e: MessageEvent<EngineEvent>) => options.listener(e.data);
   const release = () => {
     worker?.removeEventListener('error', onError);
+    events.port1.onmessage = null;
+    events.port1.close();
     life.end();
     if (owned !== undefined) {
       host[releaseProxy]();
@@ -121,7 +126,7 @@ export async function openRemoteEngine(
     const opening = host.open(
       name,
       { ...request, ...(lifeLock ? { lifeLock } : {}) },
-      proxy(options.listener),
+      transfer(events.port2, [events.port2]),
     );
     engine = (await life.race(withTimeout(opening, options.startTimeoutMs))) as unknown as Remote<EngineApi>;
   } catch (e) {
