@@ -1,5 +1,12 @@
 import { releaseProxy, transfer, transferHandlers, wrap, type Endpoint, type Remote } from 'comlink';
-import type { EngineApi, EngineEvent, EngineHost, EngineListener, OpenRequest, WireError } from '../protocol.js';
+import type {
+  EngineApi,
+  EngineEvent,
+  EngineHost,
+  EngineListener,
+  OpenRequest,
+  WireError,
+} from '../protocol.js';
 import { databaseName } from '../engine/database-name.js';
 import type { MarkTransfer } from '../engine/transfer.js';
 import { fromWireError, isStoreErrorCode, StoreError, toStoreError, toWireError } from '../store-error.js';
