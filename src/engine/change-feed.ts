@@ -30,6 +30,10 @@ export class ChangeFeed {
   #inflight = 0;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #postQueued = false;
+  /** Notices ended and not yet sent, oldest first. */
+  #outbox: FeedNotice[] = [];
+  /** Sends them in the next task (see {@link ChangeFeed.#send}). */
+  #tick: MessageChannel | undefined;
   /** The buffer of the write-behind commit in flight, recorded once it commits. */
   #staged: WriteBuffer | undefined;
   #closed = false;
@@ -77,9 +81,12 @@ export class ChangeFeed {
   /** Posts what is pending and closes the channel; later commits post nothing. */
   close(): void {
     this.#post();
+    this.#send();
     this.#closed = true;
     this.#channel?.close();
     this.#channel = undefined;
+    this.#tick?.port1.close();
+    this.#tick = undefined;
   }
 
   #end(record: ((notice: FeedNotice) => void) | undefined): void {
@@ -101,16 +108,41 @@ export class ChangeFeed {
     }
   }
 
+  /** Ends the pending notice: it is sent in the next task (see {@link ChangeFeed.#send}). */
   #post(): void {
     clearTimeout(this.#holdTimer);
     this.#holdTimer = undefined;
     const notice = this.#pending;
     this.#pending = undefined;
     if (notice === undefined || this.#closed || isEmpty(notice)) return;
+    this.#outbox.push(notice);
+    if (this.#outbox.length > 1) return;
+    if (typeof MessageChannel === 'undefined') {
+      queueMicrotask(() => this.#send());
+      return;
+    }
+    if (this.#tick === undefined) {
+      this.#tick = new MessageChannel();
+      this.#tick.port1.onmessage = () => this.#send();
+    }
+    this.#tick.port2.postMessage(null);
+  }
+
+  /**
+   * Posts the ended notices, in a task of their own: after the answer to the write they
+   * announce has gone out. Posted in the microtask that ended them, a compare-and-set's notice
+   * went ahead of its answer, and posting to the BroadcastChannel took 56 µs of each call in
+   * a worker profile. Through a MessageChannel, as a timer waits a second or more in a
+   * hidden tab.
+   */
+  #send(): void {
+    const notices = this.#outbox;
+    this.#outbox = [];
+    if (notices.length === 0 || this.#closed) return;
     // Some workers of older browsers have no BroadcastChannel: then there is no feed.
     if (typeof BroadcastChannel === 'undefined') return;
     this.#channel ??= new BroadcastChannel(this.#channelName);
-    this.#channel.postMessage(notice);
+    for (const notice of notices) this.#channel.postMessage(notice);
   }
 }
 
