@@ -112,11 +112,12 @@ export async function openRemoteEngine(
   };
   worker?.addEventListener('error', onError);
   const host = owned === undefined ? callerHost(options.endpoint as Endpoint) : wrap<EngineHost>(owned);
-  // Releasing a host sends Comlink's RELEASE, which stops the other side from serving at all:
-  // right for the kit's own worker (terminated anyway), wrong for a caller's shared endpoint.
-  // The engine's events, one way (see EngineHost.open).
+  // The engine's events, one way (see EngineHost.open). An event that trails close() is dropped
+  // with the port: the store has settled its receipts by then (StoreClient.close).
   const events = new MessageChannel();
   events.port1.onmessage = (e: MessageEvent<EngineEvent>) => options.listener(e.data);
+  // Releasing a host sends Comlink's RELEASE, which stops the other side from serving at all:
+  // right for the kit's own worker (terminated anyway), wrong for a caller's shared endpoint.
   const release = () => {
     worker?.removeEventListener('error', onError);
     events.port1.onmessage = null;
