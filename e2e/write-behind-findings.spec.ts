@@ -45,18 +45,48 @@ test('the unload grace is spent once per page, only for unsaved writes, never fo
       window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted }));
       return performance.now() - t0;
     };
-    const clean = hide(false); // nothing written: no wait
-    await a.persister('d').insertChanges([['x', 1, new Uint8Array([1])]]);
-    await b.persister('d').insertChanges([['x', 1, new Uint8Array([1])]]);
-    const bfcache = hide(true); // unsaved, but the page is kept: no wait
-    await a.persister('d').insertChanges([['x', 2, new Uint8Array([2])]]);
-    await b.persister('d').insertChanges([['x', 2, new Uint8Array([2])]]);
-    const unsavedTwoStores = hide(false); // unsaved in two stores: one wait, not two
+    // A loaded machine can preempt the page in the middle of a measure: a rehearsal of
+    // `.ci/run` once took 247 ms over one wait. So a measure outside its band is taken again,
+    // up to three times in all, and the least kept. A wait that is there, or one that is
+    // doubled, is in every try; a preemption is not.
+    const least = async (measure: () => Promise<number> | number, inBand: (ms: number) => boolean) => {
+      let best = Infinity;
+      for (let i = 0; i < 3 && !inBand(best); i++) best = Math.min(best, await measure());
+      return best;
+    };
+    const writeBoth = async (seq: number) => {
+      await a.persister('d').insertChanges([['x', seq, new Uint8Array([seq])]]);
+      await b.persister('d').insertChanges([['x', seq, new Uint8Array([seq])]]);
+    };
+    // Nothing written: no wait.
+    const clean = await least(
+      () => hide(false),
+      (ms) => ms < 100,
+    );
+    let seq = 0;
+    await writeBoth(++seq);
+    // Unsaved, but the page is kept: no wait.
+    const bfcache = await least(
+      () => hide(true),
+      (ms) => ms < 100,
+    );
+    // Unsaved in two stores: one wait, not two. Each try writes anew: a hide flushes.
+    const unsavedTwoStores = await least(
+      async () => {
+        await writeBoth(++seq);
+        return hide(false);
+      },
+      (ms) => ms < 200,
+    );
     await a.flush();
     await b.flush();
     await a.receipt().strict();
     await b.receipt().strict();
-    const saved = hide(false); // everything committed: no wait
+    // Everything committed: no wait.
+    const saved = await least(
+      () => hide(false),
+      (ms) => ms < 100,
+    );
     await a.close();
     await b.close();
     await larder.deleteStore(a.name);
